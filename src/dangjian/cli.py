@@ -1,0 +1,27 @@
+"""The ``dangjian`` console script.
+
+It is Django's ``manage.py`` with the contract's commands (CONTRACT §1) in front.
+``dangjian check`` is the rule check of CONTRACT §3; Django's own system check stays
+reachable as ``dangjian systemcheck``.
+"""
+
+import os
+import sys
+
+# The contract's names for commands whose Django name differs.
+ALIASES = {"check": "checkrules", "systemcheck": "check", "import": "importbook"}
+
+
+def main(argv=None):
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings")
+    if len(argv) > 1 and argv[1] in ALIASES:
+        argv[1] = ALIASES[argv[1]]
+    argv[0] = "dangjian"
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

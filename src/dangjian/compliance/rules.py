@@ -1,0 +1,267 @@
+"""The rules of the contact-point system (CONTRACT §3), as set-based SQL.
+
+Each rule is one query over the whole scope, whatever its size: it returns the
+violating (person, organization) pairs and never loops over people or branches in
+Python. The SQL is the common subset of SQLite and PostgreSQL.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import connection
+
+from dangjian.orgs.models import COMMITTEE_KINDS
+from dangjian.orgs.queries import subtree_sql
+
+COMMITTEES = "(" + ", ".join(f"'{k.value}'" for k in COMMITTEE_KINDS) + ")"
+MAX_DEPTH = 32  # deeper than any real party organization tree
+
+
+def _active(alias, start="start_date", end="end_date"):
+    return f"({alias}.{start} IS NULL OR {alias}.{start} <= %(d)s) AND ({alias}.{end} IS NULL OR {alias}.{end} >= %(d)s)"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    seed: str  # the page's sentence the rule enforces
+    severity: str
+    sql: str
+    message: str  # format() with person_name, person, org_name, org, visit_days
+
+
+@dataclass
+class Violation:
+    rule: str
+    person: str | None
+    org: str | None
+    message: str
+    person_name: str = ""
+    org_name: str = ""
+
+    def as_json(self):
+        return {"rule": self.rule, "person": self.person, "org": self.org, "message": self.message}
+
+
+# Common table expressions every rule may use. %(scope)s is the subtree filter on "c"/"o".
+CTES = f"""
+WITH leaders AS (
+    SELECT DISTINCT p.person_id
+    FROM people_post p JOIN orgs_organization c ON c.id = p.organization_id
+    WHERE c.kind IN {COMMITTEES} AND {_active("p")} AND {{scope_c}}
+),
+lagging AS MATERIALIZED (
+    SELECT o.id, o.path, o.depth
+    FROM orgs_organization o JOIN orgs_tierrating r ON r.organization_id = o.id
+    WHERE o.kind = 'branch' AND {{scope_o}} AND r.tier = 'lagging'
+      AND (r.rated_on IS NULL OR r.rated_on <= %(d)s)
+      AND NOT EXISTS (
+          SELECT 1 FROM orgs_tierrating r2
+          WHERE r2.organization_id = r.organization_id AND r2.rated_on IS NOT NULL
+            AND r2.rated_on <= %(d)s AND (r.rated_on IS NULL OR r2.rated_on > r.rated_on))
+)
+"""
+
+RULES = [
+    Rule(
+        id="branch-link-missing",
+        title="未联系基层党支部",
+        seed="根据分管工作实际至少联系1个基层党支部",
+        severity="error",
+        sql=f"""
+SELECT ld.person_id, NULL FROM leaders ld
+WHERE NOT EXISTS (
+    SELECT 1 FROM contacts_contactlink l JOIN orgs_organization b ON b.id = l.organization_id
+    WHERE l.person_id = ld.person_id AND b.kind = 'branch' AND {_active("l")})
+""",
+        message="{person_name}（{person}）未联系任何基层党支部",
+    ),
+    Rule(
+        id="contact-point-missing",
+        title="未建立党建工作联系点",
+        seed="每人建立1个党建工作联系点……确保全面从严治党主体责任落实“一个都不能少”",
+        severity="error",
+        sql=f"""
+SELECT ld.person_id, NULL FROM leaders ld
+WHERE NOT EXISTS (
+    SELECT 1 FROM contacts_contactlink l
+    WHERE l.person_id = ld.person_id AND l.kind = 'contact_point' AND {_active("l")})
+""",
+        message="{person_name}（{person}）未建立党建工作联系点",
+    ),
+    Rule(
+        id="lagging-branch-uncovered",
+        title="后进党支部无人联系",
+        seed="应建尽建、应联尽联……整顿后进支部",
+        severity="error",
+        sql=f"""
+SELECT NULL, lb.id FROM lagging lb
+WHERE NOT EXISTS (
+    SELECT 1 FROM contacts_contactlink l
+    WHERE l.organization_id = lb.id AND {_active("l")}
+      AND EXISTS (
+          SELECT 1 FROM people_post p JOIN orgs_organization c ON c.id = p.organization_id
+          WHERE p.person_id = l.person_id AND c.kind IN {COMMITTEES} AND {_active("p")}))
+""",
+        message="后进党支部{org_name}（{org}）没有责任主体联系",
+    ),
+    Rule(
+        id="secretary-lagging-missing",
+        title="书记未联系后进党支部",
+        seed="将主动联系确定“后进党支部”作为对各级党委(党组)书记的“硬要求”",
+        severity="error",
+        # A lagging branch's ancestors are the prefixes of its path, one step per level:
+        # joining on them finds the committees whose subtree holds it from the index.
+        sql=f"""
+, depths(n) AS (VALUES {", ".join(f"({i})" for i in range(1, MAX_DEPTH + 1))}),
+lagging_ancestors AS (
+    SELECT DISTINCT substr(lb.path, 1, {{steplen}} * d.n) AS apath
+    FROM lagging lb JOIN depths d ON d.n < lb.depth
+)
+SELECT DISTINCT p.person_id, c.id
+FROM people_post p
+JOIN orgs_organization c ON c.id = p.organization_id
+JOIN lagging_ancestors a ON a.apath = c.path
+WHERE p.role = 'secretary' AND c.kind IN {COMMITTEES} AND {_active("p")} AND {{scope_c}}
+  AND NOT EXISTS (
+      SELECT 1 FROM contacts_contactlink l JOIN lagging lb ON lb.id = l.organization_id
+      WHERE l.person_id = p.person_id AND {_active("l")}
+        AND substr(lb.path, 1, length(c.path)) = c.path)
+""",
+        message="{person_name}（{person}）任书记的{org_name}（{org}）辖有后进党支部，但未联系其中任何一个",
+    ),
+    Rule(
+        id="visit-overdue",
+        title="未按期深入联系点",
+        seed="定期深入联系点检查指导党支部建设工作",
+        severity="warning",
+        sql=f"""
+SELECT DISTINCT l.person_id, l.organization_id
+FROM contacts_contactlink l JOIN leaders ld ON ld.person_id = l.person_id
+WHERE {_active("l")} AND (l.start_date IS NULL OR l.start_date <= %(window_before)s)
+  AND NOT EXISTS (
+      SELECT 1 FROM contacts_activity a
+      WHERE a.person_id = l.person_id AND a.organization_id = l.organization_id
+        AND a.date >= %(window_start)s AND a.date <= %(d)s)
+""",
+        message="{person_name}（{person}）已超过{visit_days}天未到{org_name}（{org}）开展活动",
+    ),
+]
+RULES.sort(key=lambda r: r.id)
+RULES_BY_ID = {r.id: r for r in RULES}
+
+
+@dataclass
+class CheckResult:
+    as_of: date
+    scope: str | None
+    visit_days: int
+    summary: dict
+    violations: list[Violation] = field(default_factory=list)
+
+    def as_json(self):
+        return {
+            "as_of": self.as_of.isoformat(),
+            "scope": self.scope,
+            "visit_days": self.visit_days,
+            "summary": self.summary,
+            "violations": [v.as_json() for v in self.violations],
+        }
+
+
+def _params(as_of, visit_days):
+    return {
+        "d": as_of.isoformat(),
+        "window_start": (as_of - timedelta(days=visit_days - 1)).isoformat(),
+        "window_before": (as_of - timedelta(days=visit_days)).isoformat(),
+    }
+
+
+def _render(sql, scope_path):
+    from dangjian.orgs.models import Organization
+
+    scope_c, params_c = subtree_sql("c", scope_path)
+    scope_o, params_o = subtree_sql("o", scope_path)
+    # subtree_sql gives positional params; inline them as named ones.
+    named = {}
+    for i, value in enumerate(params_c):
+        scope_c = scope_c.replace("%s", f"%(scope_c{i})s", 1)
+        named[f"scope_c{i}"] = value
+    for i, value in enumerate(params_o):
+        scope_o = scope_o.replace("%s", f"%(scope_o{i})s", 1)
+        named[f"scope_o{i}"] = value
+    return sql.replace("{scope_c}", scope_c).replace("{scope_o}", scope_o).replace(
+        "{steplen}", str(Organization.steplen)
+    ), named
+
+
+def run_check(as_of=None, scope=None, visit_days=None, rules=None):
+    """Apply the rules for day ``as_of`` over the subtree of organization ``scope`` (None: the whole tree)."""
+    from dangjian.orgs.models import Organization
+    from dangjian.people.models import Person
+
+    as_of = as_of or date.today()
+    visit_days = settings.DANGJIAN_VISIT_DAYS if visit_days is None else visit_days
+    scope_path = scope.path if scope is not None else None
+    params = _params(as_of, visit_days)
+    rules = rules or RULES
+
+    raw = []  # (rule, person_id, org_id)
+    with connection.cursor() as cursor:
+        for rule in rules:
+            # A rule that opens with "," adds its own common table expressions.
+            sql = (CTES.rstrip() if rule.sql.lstrip().startswith(",") else CTES) + rule.sql
+            sql, named = _render(sql, scope_path)
+            cursor.execute(sql, {**params, **named})
+            raw.extend((rule, pid, oid) for pid, oid in cursor.fetchall())
+
+        summary_sql, named = _render(
+            CTES
+            + f"""
+SELECT (SELECT COUNT(*) FROM leaders),
+       (SELECT COUNT(*) FROM orgs_organization o WHERE o.kind = 'branch' AND {{scope_o}}),
+       (SELECT COUNT(*) FROM lagging)
+""",
+            scope_path,
+        )
+        cursor.execute(summary_sql, {**params, **named})
+        leaders, branches, lagging = cursor.fetchone()
+
+    person_ids = {pid for _, pid, _ in raw if pid is not None}
+    org_ids = {oid for _, _, oid in raw if oid is not None}
+    people = dict((pk, (code, name)) for pk, code, name in
+                  _in_batches(Person.objects.values_list("pk", "code", "name"), person_ids))
+    orgs = dict((pk, (code, name)) for pk, code, name in
+                _in_batches(Organization.objects.values_list("pk", "code", "name"), org_ids))
+
+    violations = []
+    for rule, pid, oid in raw:
+        pcode, pname = people.get(pid, (None, ""))
+        ocode, oname = orgs.get(oid, (None, ""))
+        violations.append(Violation(
+            rule=rule.id, person=pcode, org=ocode, person_name=pname, org_name=oname,
+            message=rule.message.format(person=pcode, person_name=pname, org=ocode, org_name=oname,
+                                        visit_days=visit_days),
+        ))
+    violations.sort(key=lambda v: (v.rule, v.person or "", v.org or ""))
+
+    uncovered = sum(1 for v in violations if v.rule == "lagging-branch-uncovered")
+    named_people = {v.person for v in violations if v.person is not None}
+    summary = {
+        "responsible_leaders": leaders,
+        "compliant_leaders": leaders - len(named_people),
+        "branches": branches,
+        "lagging_branches": lagging,
+        "covered_lagging_branches": lagging - uncovered,
+    }
+    return CheckResult(as_of=as_of, scope=scope.code if scope else None, visit_days=visit_days,
+                       summary=summary, violations=violations)
+
+
+def _in_batches(queryset, ids, size=900):
+    """Fetch rows by primary key in batches that fit SQLite's parameter limit."""
+    ids = sorted(ids)
+    for i in range(0, len(ids), size):
+        yield from queryset.filter(pk__in=ids[i:i + size])
