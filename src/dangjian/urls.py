@@ -1,3 +1,40 @@
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.static import serve
 
-urlpatterns: list = []
+from dangjian.api import api
+from dangjian.compliance import views as compliance
+from dangjian.contacts import views as contacts
+from dangjian.imports import views as imports
+from dangjian.orgs import views as orgs
+from dangjian.people import views as people
+from dangjian.problems import views as problems
+from dangjian.web import views as web
+
+urlpatterns = [
+    path("", web.dashboard, name="dashboard"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
+    path("orgs/", orgs.OrganizationList.as_view(), name="org-list"),
+    path("orgs/<str:code>/", orgs.OrganizationDetail.as_view(), name="org-detail"),
+    path("orgs/<str:code>/children/", orgs.org_children, name="org-children"),
+    path("orgs/<str:code>/findings/", compliance.finding_new, name="finding-new"),
+    path("people/<str:code>/", people.PersonDetail.as_view(), name="person-detail"),
+    path("links/new/", contacts.link_new, name="link-new"),
+    path("links/feedback/", contacts.link_feedback_partial, name="link-feedback"),
+    path("links/<int:pk>/end/", contacts.link_end, name="link-end"),
+    path("activities/", contacts.ActivityList.as_view(), name="activity-list"),
+    path("activities/new/", contacts.activity_new, name="activity-new"),
+    path("problems/", problems.ProblemList.as_view(), name="problem-list"),
+    path("check/", compliance.check, name="check"),
+    path("check/export.xlsx", compliance.check_export, name="check-export"),
+    path("import/", imports.import_upload, name="import"),
+    path("import/template.xlsx", imports.import_template, name="import-template"),
+    path("import/<str:token>/", imports.import_review, name="import-review"),
+    path("import/<str:token>/confirm/", imports.import_confirm, name="import-confirm"),
+    path("import/<str:token>/errors.xlsx", imports.import_errors, name="import-errors"),
+    path("api/", api.urls),
+    # Activity photos; behind the login like every page (a production server may serve them itself).
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+]

@@ -50,7 +50,7 @@ CTES = f"""
 WITH leaders AS (
     SELECT DISTINCT p.person_id
     FROM people_post p JOIN orgs_organization c ON c.id = p.organization_id
-    WHERE c.kind IN {COMMITTEES} AND {_active("p")} AND {{scope_c}}
+    WHERE c.kind IN {COMMITTEES} AND {_active("p")} AND {{scope_c}} AND {{person_p}}
 ),
 lagging AS MATERIALIZED (
     SELECT o.id, o.path, o.depth
@@ -124,7 +124,7 @@ SELECT DISTINCT p.person_id, c.id
 FROM people_post p
 JOIN orgs_organization c ON c.id = p.organization_id
 JOIN lagging_ancestors a ON a.apath = c.path
-WHERE p.role = 'secretary' AND c.kind IN {COMMITTEES} AND {_active("p")} AND {{scope_c}}
+WHERE p.role = 'secretary' AND c.kind IN {COMMITTEES} AND {_active("p")} AND {{scope_c}} AND {{person_p}}
   AND NOT EXISTS (
       SELECT 1 FROM contacts_contactlink l JOIN lagging lb ON lb.id = l.organization_id
       WHERE l.person_id = p.person_id AND {_active("l")}
@@ -179,7 +179,7 @@ def _params(as_of, visit_days):
     }
 
 
-def _render(sql, scope_path):
+def _render(sql, scope_path, person_id=None):
     from dangjian.orgs.models import Organization
 
     scope_c, params_c = subtree_sql("c", scope_path)
@@ -192,13 +192,20 @@ def _render(sql, scope_path):
     for i, value in enumerate(params_o):
         scope_o = scope_o.replace("%s", f"%(scope_o{i})s", 1)
         named[f"scope_o{i}"] = value
+    if person_id is not None:
+        named["person_id"] = person_id
+    person_p = "p.person_id = %(person_id)s" if person_id is not None else "1=1"
     return sql.replace("{scope_c}", scope_c).replace("{scope_o}", scope_o).replace(
         "{steplen}", str(Organization.steplen)
-    ), named
+    ).replace("{person_p}", person_p), named
 
 
-def run_check(as_of=None, scope=None, visit_days=None, rules=None):
-    """Apply the rules for day ``as_of`` over the subtree of organization ``scope`` (None: the whole tree)."""
+def run_check(as_of=None, scope=None, visit_days=None, rules=None, person=None):
+    """Apply the rules for day ``as_of`` over the subtree of organization ``scope`` (None: the whole tree).
+
+    With ``person``, only that person's violations are sought (the feedback on a
+    person's page); the summary then counts that person alone.
+    """
     from dangjian.orgs.models import Organization
     from dangjian.people.models import Person
 
@@ -207,13 +214,16 @@ def run_check(as_of=None, scope=None, visit_days=None, rules=None):
     scope_path = scope.path if scope is not None else None
     params = _params(as_of, visit_days)
     rules = rules or RULES
+    person_id = person.pk if person is not None else None
+    if person_id is not None:
+        rules = [r for r in rules if r.id != "lagging-branch-uncovered"]
 
     raw = []  # (rule, person_id, org_id)
     with connection.cursor() as cursor:
         for rule in rules:
             # A rule that opens with "," adds its own common table expressions.
             sql = (CTES.rstrip() if rule.sql.lstrip().startswith(",") else CTES) + rule.sql
-            sql, named = _render(sql, scope_path)
+            sql, named = _render(sql, scope_path, person_id)
             cursor.execute(sql, {**params, **named})
             raw.extend((rule, pid, oid) for pid, oid in cursor.fetchall())
 
@@ -225,6 +235,7 @@ SELECT (SELECT COUNT(*) FROM leaders),
        (SELECT COUNT(*) FROM lagging)
 """,
             scope_path,
+            person_id,
         )
         cursor.execute(summary_sql, {**params, **named})
         leaders, branches, lagging = cursor.fetchone()

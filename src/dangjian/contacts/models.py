@@ -75,3 +75,13 @@ class Activity(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.person.name} {self.get_kind_display()}"
+
+
+class ActivityPhoto(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="photos", verbose_name="活动")
+    image = models.FileField("照片", upload_to="activities/%Y/%m/")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "活动照片"
+        verbose_name_plural = "活动照片"

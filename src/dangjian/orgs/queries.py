@@ -33,3 +33,45 @@ def subtree_sql(alias, path):
 
 def subtree(org):
     return Organization.objects.filter(subtree_q(org.path))
+
+
+def tier_on(as_of):
+    """A subquery giving an organization's tier on ``as_of`` (None: unrated).
+
+    The entry with the latest date ≤ as_of wins; a blank date counts as the earliest.
+    """
+    from django.db.models import F, OuterRef, Subquery
+
+    from .models import TierRating
+
+    return Subquery(
+        TierRating.objects.filter(organization=OuterRef("pk"))
+        .filter(Q(rated_on__lte=as_of) | Q(rated_on__isnull=True))
+        .order_by(F("rated_on").desc(nulls_last=True))
+        .values("tier")[:1]
+    )
+
+
+def branches_in(path=None, queryset=None):
+    from .models import OrgKind
+
+    qs = queryset if queryset is not None else Organization.objects.all()
+    qs = qs.filter(kind=OrgKind.BRANCH)
+    return qs.filter(subtree_q(path)) if path else qs
+
+
+def tier_distribution(path, as_of):
+    """{tier or None: count} for the branches of a subtree on a day."""
+    from django.db.models import Count
+
+    rows = branches_in(path).annotate(t=tier_on(as_of)).values("t").annotate(n=Count("id")).order_by()
+    return {r["t"]: r["n"] for r in rows}
+
+
+def tier_transitions(path, start, end):
+    """[(tier on start, tier on end, count)] for the branches of a subtree."""
+    from django.db.models import Count
+
+    rows = (branches_in(path).annotate(a=tier_on(start), b=tier_on(end))
+            .values("a", "b").annotate(n=Count("id")).order_by())
+    return [(r["a"], r["b"], r["n"]) for r in rows]

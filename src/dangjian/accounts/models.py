@@ -1,0 +1,62 @@
+"""Accounts: roles granted at an organization, holding for its whole subtree."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ORG_ADMIN = "org_admin", "组织部管理员"
+    LEADER = "leader", "书记/班子成员"
+    BRANCH_SECRETARY = "branch_secretary", "支部书记"
+    INSPECTOR = "inspector", "督查"
+
+
+class Profile(models.Model):
+    """Ties a login to the person it is, so that "my contact links" has a meaning."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="accounts",
+        verbose_name="对应人员",
+    )
+
+    class Meta:
+        verbose_name = "账户资料"
+        verbose_name_plural = "账户资料"
+
+
+class RoleGrant(models.Model):
+    """「书记抓书记、一级抓一级」: a role at an organization covers everything below it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants")
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.CASCADE, related_name="grants", verbose_name="授权组织"
+    )
+    role = models.CharField("角色", max_length=32, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "角色授权"
+        verbose_name_plural = "角色授权"
+        constraints = [models.UniqueConstraint(fields=["user", "organization", "role"], name="grant_unique")]
+
+    def __str__(self):
+        return f"{self.user} {self.get_role_display()} @ {self.organization.name}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for scripts calling the REST API (the browser uses its session)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    key = models.CharField(max_length=64, unique=True)
+    name = models.CharField("用途", max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+
+    @classmethod
+    def issue(cls, user, name=""):
+        return cls.objects.create(user=user, key=secrets.token_hex(24), name=name)

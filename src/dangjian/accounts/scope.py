@@ -1,0 +1,123 @@
+"""The one choke point for who may see and change what.
+
+A role granted at an organization holds for its whole subtree (as Wagtail's page
+permissions do). Reads go through :meth:`Scope.filter`; an object outside the scope
+is simply not in the queryset, so views answer 404, never 403, and nothing leaks.
+Supervisors (督查) read across their scope and write only findings.
+"""
+
+from functools import cached_property
+
+from django.db.models import Exists, OuterRef, Q
+
+from dangjian.orgs.models import Organization
+from dangjian.orgs.queries import subtree_q
+
+from .models import Role
+
+READ_ROLES = {Role.ORG_ADMIN, Role.LEADER, Role.BRANCH_SECRETARY, Role.INSPECTOR}
+
+
+class Scope:
+    def __init__(self, user):
+        self.user = user
+
+    @classmethod
+    def of(cls, user):
+        """The scope of a request's user, computed once per request."""
+        cached = getattr(user, "_dangjian_scope", None)
+        if cached is None:
+            cached = cls(user)
+            if getattr(user, "is_authenticated", False):
+                user._dangjian_scope = cached
+        return cached
+
+    @cached_property
+    def is_global(self):
+        return bool(getattr(self.user, "is_superuser", False))
+
+    @cached_property
+    def grants(self):
+        if not getattr(self.user, "is_authenticated", False):
+            return []
+        return list(self.user.grants.select_related("organization"))
+
+    @cached_property
+    def person(self):
+        profile = getattr(self.user, "profile", None) if getattr(self.user, "is_authenticated", False) else None
+        return profile.person if profile else None
+
+    def roles(self):
+        return {g.role for g in self.grants} | ({Role.ORG_ADMIN} if self.is_global else set())
+
+    def roots(self, roles=READ_ROLES):
+        """Organizations at which the user holds one of ``roles``, without ones nested in another."""
+        paths = sorted({(g.organization.path, g.organization.pk) for g in self.grants if g.role in roles})
+        roots = []
+        for path, pk in paths:
+            if not any(path.startswith(r[0]) for r in roots):
+                roots.append((path, pk))
+        return roots
+
+    @cached_property
+    def root_orgs(self):
+        if self.is_global:
+            return list(Organization.objects.filter(depth=1))
+        ids = [pk for _, pk in self.roots()]
+        return list(Organization.objects.filter(pk__in=ids).order_by("path"))
+
+    def q(self, field="path", roles=READ_ROLES):
+        """A Q selecting rows whose organization path (``field``) lies inside the scope."""
+        if self.is_global and Role.ORG_ADMIN in roles:
+            return Q()
+        roots = self.roots(roles)
+        if not roots:
+            return Q(pk__in=[])
+        q = Q()
+        for path, _ in roots:
+            q |= subtree_q(path, field)
+        return q
+
+    def filter(self, queryset, field=None, roles=READ_ROLES):
+        field = field or getattr(queryset.model, "scope_path", "organization__path")
+        return queryset.filter(self.q(field, roles))
+
+    def people(self, queryset=None):
+        """Persons holding a post in, or linked to, an organization in scope."""
+        from dangjian.contacts.models import ContactLink
+        from dangjian.people.models import Person, Post
+
+        queryset = queryset if queryset is not None else Person.objects.all()
+        if self.is_global:
+            return queryset
+        in_scope_post = Post.objects.filter(self.q("organization__path"), person=OuterRef("pk"))
+        in_scope_link = ContactLink.objects.filter(self.q("organization__path"), person=OuterRef("pk"))
+        own = Q(pk=self.person.pk) if self.person else Q(pk__in=[])
+        return queryset.filter(Exists(in_scope_post) | Exists(in_scope_link) | own)
+
+    # ----- writes ------------------------------------------------------------------
+    def covers(self, org, roles):
+        if self.is_global and Role.ORG_ADMIN in roles:
+            return True
+        return any(org.path.startswith(path) for path, _ in self.roots(roles))
+
+    def can_manage(self, org):
+        """Organization-department administrators manage every record in their scope."""
+        return self.covers(org, {Role.ORG_ADMIN})
+
+    def can_edit_link(self, person, org):
+        """Links and visits: administrators for anyone in scope; leaders for themselves."""
+        if self.can_manage(org):
+            return True
+        return (self.person is not None and person.pk == self.person.pk
+                and self.covers(org, {Role.LEADER, Role.BRANCH_SECRETARY}))
+
+    def can_log_problem(self, org):
+        return self.covers(org, {Role.ORG_ADMIN, Role.BRANCH_SECRETARY, Role.LEADER})
+
+    def can_write_finding(self, org):
+        return self.covers(org, {Role.ORG_ADMIN, Role.INSPECTOR})
+
+    @property
+    def can_import(self):
+        return self.is_global or any(g.role == Role.ORG_ADMIN for g in self.grants)

@@ -1,0 +1,234 @@
+"""The REST API (django-ninja), scoped exactly like the pages.
+
+The browser uses its session; scripts send ``Authorization: Bearer <token>``
+(tokens: ``dangjian token USERNAME``). OpenAPI at ``/api/docs``.
+"""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Field, NinjaAPI, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import HttpBearer, django_auth
+
+from dangjian.accounts.models import ApiToken
+from dangjian.accounts.scope import Scope
+from dangjian.compliance.rules import run_check
+from dangjian.contacts import services as contact_services
+from dangjian.contacts.models import Activity, ActivityKind, ContactLink, LinkKind
+from dangjian.orgs.models import Organization
+from dangjian.orgs.queries import subtree_q
+from dangjian.problems.models import Problem
+from dangjian.problems.reports import problem_figures
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        found = ApiToken.objects.select_related("user").filter(key=token, user__is_active=True).first()
+        if found:
+            request.user = found.user
+            return found.user
+        return None
+
+
+api = NinjaAPI(
+    title="dangjian API", version="1", description="党建工作联系点制度：组织、人员、联系点、活动、民生问题与制度检查",
+    auth=[django_auth, BearerToken()], urls_namespace="api",
+)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc):
+    return api.create_response(request, {"detail": exc.message_dict if hasattr(exc, "error_dict") else exc.messages},
+                               status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return api.create_response(request, {"detail": "无权执行此操作"}, status=403)
+
+
+def scope_of(request):
+    return Scope.of(request.user)
+
+
+def visible_org(request, code):
+    return get_object_or_404(scope_of(request).filter(Organization.objects.all(), "path"), code=code)
+
+
+class OrgOut(Schema):
+    code: str
+    name: str
+    kind: str
+    domain: str
+    depth: int
+    parent: str | None = None
+
+    @staticmethod
+    def resolve_parent(obj):
+        return getattr(obj, "parent_code", None)
+
+
+class PersonOut(Schema):
+    code: str
+    name: str
+
+
+class LinkOut(Schema):
+    id: int
+    person: str = Field(..., alias="person.code")
+    org: str = Field(..., alias="organization.code")
+    kind: str
+    start_date: date | None
+    end_date: date | None
+
+
+class LinkIn(Schema):
+    person: str
+    org: str
+    kind: LinkKind
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+class LinkEndIn(Schema):
+    end_date: date
+
+
+class ActivityOut(Schema):
+    id: int
+    person: str = Field(..., alias="person.code")
+    org: str = Field(..., alias="organization.code")
+    date: date
+    kind: str
+    content: str
+
+
+class ActivityIn(Schema):
+    person: str | None = None
+    org: str
+    date: date
+    kind: ActivityKind
+    content: str = ""
+
+
+class ProblemOut(Schema):
+    code: str
+    org: str = Field(..., alias="organization.code")
+    category: str
+    description: str
+    found_on: date
+    status: str
+    completed_on: date | None
+
+
+@api.get("/orgs", response=list[OrgOut], tags=["组织"])
+@paginate(LimitOffsetPagination)
+def list_orgs(request, q: str = "", kind: str = "", within: str = ""):
+    qs = scope_of(request).filter(Organization.objects.all(), "path")
+    if within:
+        qs = qs.filter(subtree_q(visible_org(request, within).path))
+    if q:
+        qs = qs.filter(name__contains=q) | qs.filter(code__startswith=q) | qs.filter(name_initials__startswith=q.lower())
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("path")
+
+
+@api.get("/orgs/{code}", response=OrgOut, tags=["组织"])
+def get_org(request, code: str):
+    return visible_org(request, code)
+
+
+@api.get("/people/{code}", response=PersonOut, tags=["人员"])
+def get_person(request, code: str):
+    return get_object_or_404(scope_of(request).people(), code=code)
+
+
+@api.get("/links", response=list[LinkOut], tags=["联系点"])
+@paginate(LimitOffsetPagination)
+def list_links(request, person: str = "", org: str = ""):
+    qs = scope_of(request).filter(ContactLink.objects.select_related("person", "organization"))
+    if person:
+        qs = qs.filter(person__code=person)
+    if org:
+        qs = qs.filter(organization__code=org)
+    return qs.order_by("id")
+
+
+@api.post("/links", response={201: LinkOut}, tags=["联系点"])
+def create_link(request, data: LinkIn):
+    person = get_object_or_404(scope_of(request).people(), code=data.person)
+    org = visible_org(request, data.org)
+    link = contact_services.set_up_link(request.user, person, org, data.kind, data.start_date, data.end_date)
+    return 201, link
+
+
+@api.post("/links/{link_id}/end", response=LinkOut, tags=["联系点"])
+def end_link(request, link_id: int, data: LinkEndIn):
+    link = get_object_or_404(scope_of(request).filter(ContactLink.objects.select_related("person", "organization")),
+                             pk=link_id)
+    return contact_services.end_link(request.user, link, data.end_date)
+
+
+@api.get("/activities", response=list[ActivityOut], tags=["活动"])
+@paginate(LimitOffsetPagination)
+def list_activities(request, person: str = "", org: str = ""):
+    qs = scope_of(request).filter(Activity.objects.select_related("person", "organization"))
+    if person:
+        qs = qs.filter(person__code=person)
+    if org:
+        qs = qs.filter(organization__code=org)
+    return qs.order_by("-date", "-id")
+
+
+@api.post("/activities", response={201: ActivityOut}, tags=["活动"])
+def create_activity(request, data: ActivityIn):
+    scope = scope_of(request)
+    person = get_object_or_404(scope.people(), code=data.person) if data.person else scope.person
+    if person is None:
+        raise Http404
+    org = visible_org(request, data.org)
+    activity = contact_services.log_activity(request.user, person, org, data.date, data.kind, data.content)
+    return 201, activity
+
+
+@api.get("/problems", response=list[ProblemOut], tags=["民生问题"])
+@paginate(LimitOffsetPagination)
+def list_problems(request, org: str = "", category: str = "", status: str = ""):
+    qs = scope_of(request).filter(Problem.objects.select_related("organization"))
+    if org:
+        qs = qs.filter(subtree_q(visible_org(request, org).path, "organization__path"))
+    if category:
+        qs = qs.filter(category=category)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("code")
+
+
+@api.get("/reports/problems", tags=["民生问题"])
+def problems_report(request, org: str = ""):
+    """The livelihood-problem figures of CONTRACT §4, for the caller's scope."""
+    scope = scope_of(request)
+    if org:
+        return problem_figures(visible_org(request, org)).as_json()
+    return problem_figures(queryset=scope.filter(Problem.objects.all())).as_json()
+
+
+@api.get("/check", tags=["制度检查"])
+def check(request, as_of: date | None = None, org: str = "", visit_days: int = 90):
+    """The rules of CONTRACT §3, as ``dangjian check --format json`` prints them."""
+    scope = scope_of(request)
+    if org:
+        root = visible_org(request, org)
+    else:
+        roots = scope.root_orgs
+        if scope.is_global and len(roots) != 1:
+            root = None
+        elif roots:
+            root = roots[0]
+        else:
+            raise Http404
+    return run_check(as_of=as_of, scope=root, visit_days=max(1, visit_days)).as_json()

@@ -1,0 +1,77 @@
+import tempfile
+from datetime import date
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dangjian.accounts.scope import Scope
+from dangjian.audit.services import record
+from dangjian.orgs.models import Organization
+
+from .exports import check_to_xlsx
+from .models import Finding
+from .rules import RULES, run_check
+
+
+def _check_from_request(request):
+    scope = Scope.of(request.user)
+    p = request.GET
+    try:
+        as_of = date.fromisoformat(p["as_of"]) if p.get("as_of") else timezone.localdate()
+    except ValueError:
+        as_of = timezone.localdate()
+    try:
+        visit_days = max(1, int(p.get("visit_days") or 90))
+    except ValueError:
+        visit_days = 90
+    if p.get("org"):
+        root = scope.filter(Organization.objects.filter(code=p["org"]), "path").first()
+        if root is None:
+            raise Http404
+    else:
+        roots = scope.root_orgs
+        root = None if scope.is_global and len(roots) != 1 else (roots[0] if roots else None)
+        if root is None and not scope.is_global:
+            raise Http404
+    return run_check(as_of=as_of, scope=root, visit_days=visit_days), root
+
+
+def check(request):
+    """The contract's rules for any date and subtree; filter by rule; export."""
+    result, root = _check_from_request(request)
+    rule = request.GET.get("rule", "")
+    violations = [v for v in result.violations if not rule or v.rule == rule]
+    return render(request, "compliance/check.html", {
+        "result": result, "root": root, "rules": RULES, "rule": rule, "violations": violations[:2000],
+        "truncated": len(violations) > 2000, "total": len(violations),
+        "params": request.GET.urlencode(),
+    })
+
+
+def check_export(request):
+    result, root = _check_from_request(request)
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as fh:
+        check_to_xlsx(result, fh.name)
+        data = open(fh.name, "rb").read()
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    name = f"制度检查-{result.scope or '全部'}-{result.as_of}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@require_POST
+def finding_new(request, code):
+    scope = Scope.of(request.user)
+    org = get_object_or_404(scope.filter(Organization.objects.all(), "path"), code=code)
+    if not scope.can_write_finding(org):
+        raise Http404
+    text = request.POST.get("text", "").strip()
+    if text:
+        finding = Finding.objects.create(organization=org, author=request.user, text=text)
+        record("finding recorded", actor=request.user, obj=finding, organization=org, after={"text": text})
+        messages.success(request, "已记录督查意见")
+    return redirect("org-detail", org.code)

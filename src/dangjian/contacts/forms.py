@@ -1,0 +1,90 @@
+from django import forms
+from django.utils import timezone
+
+from dangjian.orgs.models import Organization
+from dangjian.people.models import Person
+
+from .models import ActivityKind, LinkKind
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CodeChoiceField(forms.CharField):
+    """An organization or person chosen by code, looked up inside a queryset (the user's scope)."""
+
+    def __init__(self, queryset=None, **kwargs):
+        self.queryset = queryset
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        obj = self.queryset.filter(code=value.strip()).first()
+        if obj is None:
+            raise forms.ValidationError(f"编码“{value}”不存在或不在您的权限范围内")
+        return obj
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class LinkForm(forms.Form):
+    person = CodeChoiceField(label="人员编号", queryset=Person.objects.none())
+    organization = CodeChoiceField(label="组织编码", queryset=Organization.objects.none())
+    kind = forms.ChoiceField(label="联系类型", choices=LinkKind.choices)
+    start_date = forms.DateField(label="开始日期", required=False, widget=DateInput())
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = scope.people()
+        self.fields["organization"].queryset = scope.filter(Organization.objects.all(), "path")
+        self.fields["start_date"].initial = timezone.localdate()
+
+
+class EndLinkForm(forms.Form):
+    end_date = forms.DateField(label="结束日期", widget=DateInput())
+
+
+class ActivityForm(forms.Form):
+    organization = CodeChoiceField(label="组织编码", queryset=Organization.objects.none())
+    date = forms.DateField(label="活动日期", widget=DateInput())
+    kind = forms.ChoiceField(label="活动类型", choices=ActivityKind.choices)
+    content = forms.CharField(label="内容", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    photos = MultipleImageField(label="照片", required=False)
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = scope.filter(Organization.objects.all(), "path")
+        self.fields["date"].initial = timezone.localdate()
+
+    def clean_photos(self):
+        photos = self.cleaned_data.get("photos") or []
+        for p in photos:
+            if not (p.content_type or "").startswith("image/"):
+                raise forms.ValidationError("只能上传图片")
+        return photos
+
+    def clean_date(self):
+        d = self.cleaned_data["date"]
+        if d > timezone.localdate():
+            raise forms.ValidationError("活动日期不能晚于今天")
+        return d

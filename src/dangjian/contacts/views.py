@@ -1,0 +1,115 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from dangjian.accounts.scope import Scope
+from dangjian.compliance.feedback import link_feedback
+from dangjian.orgs.models import Organization
+from dangjian.orgs.queries import subtree_q
+from dangjian.web.generic import ScopedListView
+
+from . import services
+from .forms import ActivityForm, EndLinkForm, LinkForm
+from .models import Activity, ContactLink
+
+
+def _apply_errors(form, exc):
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def link_new(request):
+    """Set up a contact point or a linked branch, with the rule feedback right after."""
+    scope = Scope.of(request.user)
+    initial = {"organization": request.GET.get("org", ""), "person": request.GET.get("person") or
+               (scope.person.code if scope.person else "")}
+    form = LinkForm(request.POST or None, scope=scope, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            link = services.set_up_link(request.user, c["person"], c["organization"], c["kind"], c["start_date"])
+        except PermissionDenied:
+            form.add_error(None, "您只能为本人建立联系点（组织部管理员可为范围内任何人建立）")
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"已建立{link.get_kind_display()}：{link.organization.name}")
+            for text in link_feedback(link.person, timezone.localdate()):
+                messages.warning(request, text)
+            return redirect("person-detail", link.person.code)
+    return render(request, "contacts/link_form.html", {"form": form})
+
+
+def link_feedback_partial(request):
+    """htmx: what the rules say about a person right now, as the form is filled in."""
+    scope = Scope.of(request.user)
+    person = scope.people().filter(code=request.GET.get("person", "")).first()
+    notes = link_feedback(person, timezone.localdate()) if person else []
+    return render(request, "contacts/_feedback.html", {"notes": notes, "person": person})
+
+
+def link_end(request, pk):
+    scope = Scope.of(request.user)
+    link = get_object_or_404(scope.filter(ContactLink.objects.select_related("person", "organization")), pk=pk)
+    form = EndLinkForm(request.POST or None, initial={"end_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_link(request.user, link, form.cleaned_data["end_date"])
+        except PermissionDenied:
+            form.add_error(None, "您无权结束这条联系")
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"已结束与{link.organization.name}的联系")
+            for text in link_feedback(link.person, timezone.localdate()):
+                messages.warning(request, text)
+            return redirect("person-detail", link.person.code)
+    return render(request, "contacts/link_end.html", {"form": form, "link": link})
+
+
+def activity_new(request):
+    """Log a visit or a 专题党课 from a phone: date, kind, notes, photos."""
+    scope = Scope.of(request.user)
+    person = scope.person
+    if request.GET.get("person") or request.POST.get("person"):
+        person = get_object_or_404(scope.people(), code=request.GET.get("person") or request.POST.get("person"))
+    if person is None:
+        messages.error(request, "您的账户没有对应的人员，无法记录活动")
+        return redirect("dashboard")
+    form = ActivityForm(request.POST or None, request.FILES or None, scope=scope,
+                        initial={"organization": request.GET.get("org", "")})
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            services.log_activity(request.user, person, c["organization"], c["date"], c["kind"], c["content"],
+                                  c["photos"])
+        except PermissionDenied:
+            form.add_error(None, "您无权为该人员在该组织记录活动")
+        else:
+            messages.success(request, f"已记录活动：{c['organization'].name} {c['date']}")
+            return redirect("person-detail", person.code)
+    linked = (ContactLink.objects.filter(person=person).select_related("organization")
+              .order_by("organization__name"))
+    return render(request, "contacts/activity_form.html", {"form": form, "person": person, "linked": linked})
+
+
+class ActivityList(ScopedListView):
+    model = Activity
+    template_name = "contacts/activity_list.html"
+
+    def get_queryset(self):
+        qs = super().get_queryset().select_related("person", "organization").order_by("-date", "-id")
+        p = self.request.GET
+        if p.get("org"):
+            org = get_object_or_404(self.scope.filter(Organization.objects.all(), "path"), code=p["org"])
+            qs = qs.filter(subtree_q(org.path, "organization__path"))
+        if p.get("month"):
+            try:
+                year, month = (int(x) for x in p["month"].split("-"))
+                qs = qs.filter(date__year=year, date__month=month)
+            except ValueError:
+                pass
+        if p.get("person"):
+            qs = qs.filter(person__code=p["person"])
+        return qs

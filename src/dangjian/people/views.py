@@ -1,0 +1,39 @@
+from django.utils import timezone
+
+from dangjian.accounts.scope import Scope
+from dangjian.compliance.rules import RULES_BY_ID, run_check
+from dangjian.web.generic import ScopedDetailView, audit_for
+
+from .models import Person
+
+
+class PersonDetail(ScopedDetailView):
+    """A person's posts, contact links, visits and open violations."""
+
+    model = Person
+    template_name = "people/detail.html"
+
+    def get_queryset(self):
+        return Scope.of(self.request.user).people(Person.objects.all())
+
+    def get_context_data(self, **kwargs):
+        from dangjian.contacts.models import Activity, ContactLink
+
+        ctx = super().get_context_data(**kwargs)
+        person = self.object
+        scope = Scope.of(self.request.user)
+        today = timezone.localdate()
+        links = list(ContactLink.objects.filter(person=person).select_related("organization").order_by("-start_date"))
+        activities = list(Activity.objects.filter(person=person).select_related("organization")
+                          .prefetch_related("photos").order_by("-date", "-id")[:100])
+        violations = [v for v in run_check(as_of=today, person=person).violations]
+        ctx.update(
+            today=today,
+            posts=person.posts.select_related("organization").order_by("-start_date"),
+            links=links,
+            activities=activities,
+            violations=[(RULES_BY_ID[v.rule], v) for v in violations],
+            is_me=scope.person is not None and scope.person.pk == person.pk,
+            audit=audit_for(person, related=links + activities),
+        )
+        return ctx

@@ -1,0 +1,44 @@
+"""A small generic view layer: every list and detail view reads through the user's scope.
+
+A view declares its ``model`` (and, where the organization is not ``organization``,
+its ``scope_field``); the queryset it sees is already restricted, so an object
+outside the user's scope is a 404 like any object that does not exist.
+"""
+
+from django.views.generic import DetailView, ListView
+
+from dangjian.accounts.scope import Scope
+
+
+class ScopedMixin:
+    scope_field = None
+
+    @property
+    def scope(self):
+        return Scope.of(self.request.user)
+
+    def get_queryset(self):
+        return self.scope.filter(super().get_queryset(), self.scope_field)
+
+
+class ScopedListView(ScopedMixin, ListView):
+    paginate_by = 50
+
+
+class ScopedDetailView(ScopedMixin, DetailView):
+    slug_field = "code"
+    slug_url_kwarg = "code"
+
+
+def audit_for(obj=None, organization=None, related=(), limit=50):
+    """Audit events on ``obj``, on anything at ``organization``, and on ``related`` objects."""
+    from django.db.models import Q
+
+    from dangjian.audit.models import AuditEvent
+
+    q = Q(pk__in=[])
+    for o in ([obj] if obj is not None else []) + list(related):
+        q |= Q(object_type=o._meta.label_lower, object_id=str(o.pk))
+    if organization is not None:
+        q |= Q(organization=organization)
+    return AuditEvent.objects.filter(q).select_related("actor")[:limit]

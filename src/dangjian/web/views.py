@@ -1,0 +1,127 @@
+"""The dashboard (首页): the user's scope at a glance; every figure clicks through."""
+
+from datetime import date, timedelta
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from dangjian.accounts.scope import Scope
+from dangjian.compliance.rules import run_check
+from dangjian.contacts.models import Activity
+from dangjian.orgs.models import Organization, Tier
+from dangjian.orgs.queries import subtree_q, tier_distribution, tier_transitions
+from dangjian.problems.reports import problem_figures
+
+TIER_LABELS = dict(Tier.choices) | {None: "未定级"}
+TIER_ORDER = [Tier.ADVANCED, Tier.MIDDLE, Tier.LAGGING, None]
+
+
+def today():
+    return timezone.localdate()
+
+
+def scope_root(request):
+    """The organization the page is about: ?org=CODE inside the user's scope, or the user's first root."""
+    scope = Scope.of(request.user)
+    code = request.GET.get("org")
+    if code:
+        org = scope.filter(Organization.objects.filter(code=code), "path").first()
+        if org is None:
+            raise Http404
+        return org
+    roots = scope.root_orgs
+    if scope.is_global and len(roots) != 1:
+        return None
+    return roots[0] if roots else None
+
+
+def _month_starts(end, months=12):
+    first = end.replace(day=1)
+    starts = []
+    for _ in range(months):
+        starts.append(first)
+        first = (first - timedelta(days=1)).replace(day=1)
+    return list(reversed(starts))
+
+
+def dashboard(request):
+    scope = Scope.of(request.user)
+    if not scope.is_global and not scope.grants:
+        return render(request, "web/no_scope.html")
+    root = scope_root(request)
+    as_of = today()
+    path = root.path if root else None
+    org_param = f"&org={root.code}" if root else ""
+
+    check = run_check(as_of=as_of, scope=root)
+    s = check.summary
+    tiers_now = tier_distribution(path, as_of)
+    year_start = date(as_of.year, 1, 1)
+    tiers_then = tier_distribution(path, year_start)
+    transitions = tier_transitions(path, year_start, as_of)
+
+    months = _month_starts(as_of)
+    visits = Activity.objects.filter(date__gte=months[0], date__lte=as_of)
+    if path:
+        visits = visits.filter(subtree_q(path, "organization__path"))
+    by_month = {(r["m"].date() if hasattr(r["m"], "date") else r["m"]).replace(day=1): r["n"]
+                for r in visits.annotate(m=TruncMonth("date")).values("m").annotate(n=Count("id")).order_by()}
+    problems = problem_figures(root)
+
+    check_url = reverse("check")
+    org_url = reverse("org-list")
+    problems_url = reverse("problem-list")
+    charts = {
+        "tiers": {
+            "title": f"支部等次（{year_start:%Y年%m月%d日} 与今天）",
+            "categories": [TIER_LABELS[t] for t in TIER_ORDER],
+            "series": [
+                {"name": f"{year_start:%Y-%m-%d}", "data": [tiers_then.get(t, 0) for t in TIER_ORDER]},
+                {"name": "今天", "data": [tiers_now.get(t, 0) for t in TIER_ORDER]},
+            ],
+            "links": [f"{org_url}?kind=branch&tier={t or 'none'}{org_param}" for t in TIER_ORDER],
+        },
+        "visits": {
+            "title": "近 12 个月到联系点开展活动次数",
+            "categories": [f"{m:%Y-%m}" for m in months],
+            "series": [{"name": "活动", "data": [by_month.get(m, 0) for m in months]}],
+            "links": [f"{reverse('activity-list')}?month={m:%Y-%m}{org_param}" for m in months],
+        },
+        "problems": {
+            "title": "民生问题（按类别，前 15 类）",
+            "categories": [r["category"] for r in problems.by_category[:15]],
+            "series": [
+                {"name": "问题数", "data": [r["problems"] for r in problems.by_category[:15]]},
+                {"name": "已办结", "data": [r["completed"] for r in problems.by_category[:15]]},
+            ],
+            "links": [f"{problems_url}?category={r['category']}{org_param}" for r in problems.by_category[:15]],
+        },
+    }
+    cards = [
+        ("责任主体达标", f"{s['compliant_leaders']} / {s['responsible_leaders']}", f"{check_url}?{org_param[1:]}",
+         "没有任何问题的责任主体 / 全部责任主体"),
+        ("后进支部有人联系", f"{s['covered_lagging_branches']} / {s['lagging_branches']}",
+         f"{check_url}?rule=lagging-branch-uncovered{org_param}", "已有责任主体联系的后进党支部 / 全部后进党支部"),
+        ("党支部", s["branches"], f"{org_url}?kind=branch{org_param}", "范围内党支部总数"),
+        ("民生问题办结", f"{problems.completed} / {problems.problems}", f"{problems_url}?{org_param[1:]}",
+         f"办结率 {problems.completion_rate * 100:.1f}%，{problems.categories} 类"),
+    ]
+    return render(request, "web/dashboard.html", {
+        "root": root, "roots": scope.root_orgs, "as_of": as_of, "cards": cards, "charts": charts,
+        "transitions": [(TIER_LABELS[a], TIER_LABELS[b], n) for a, b, n in
+                        sorted(transitions, key=lambda t: (TIER_ORDER.index(t[0]), TIER_ORDER.index(t[1])))],
+        "violations_by_rule": _count_by_rule(check),
+    })
+
+
+def _count_by_rule(check):
+    from dangjian.compliance.rules import RULES
+
+    counts = {r.id: 0 for r in RULES}
+    for v in check.violations:
+        counts[v.rule] += 1
+    return [(r, counts[r.id]) for r in RULES]
