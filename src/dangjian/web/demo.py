@@ -345,7 +345,7 @@ def _banner(book, parent, code, name, towns, branches_per_town, street=False):
 
 def _accounts(book, hjq, cadres, branch, branch_secretary, als, dlt):
     book.accounts = [
-        ("admin", "org_admin", "150000", None, "全部演示数据的组织部管理员（密码 admin）"),
+        ("admin", "org_admin", "150000", None, "全部演示数据的组织部管理员"),
         ("hjq_zzb", "org_admin", hjq, None, "杭锦旗委组织部管理员"),
         ("hjq_shuji", "leader", hjq, cadres[0], "杭锦旗委书记（责任主体）"),
         ("hjq_weiyuan", "leader", hjq, cadres[3], "杭锦旗委班子成员（责任主体）"),

@@ -13,9 +13,9 @@
     chart.setOption({
       color: palette,
       textStyle: { fontFamily: font },
-      title: { text: spec.title, textStyle: { fontSize: 14, fontFamily: font } },
+      title: { text: spec.title, left: 0, textStyle: { fontSize: 14, fontFamily: font } },
       tooltip: { trigger: "axis" },
-      legend: { top: 24, textStyle: { fontFamily: font } },
+      legend: { top: 28, right: 0, textStyle: { fontFamily: font } },
       grid: { top: 64, left: 40, right: 16, bottom: 48, containLabel: true },
       xAxis: { type: "category", data: spec.categories, axisLabel: { interval: 0, rotate: spec.categories.length > 6 ? 30 : 0, fontFamily: font } },
       yAxis: { type: "value", minInterval: 1 },
