@@ -7,3 +7,8 @@ from tests.builders import Tree
 def tree(db):
     """A builder for small organization trees with people, posts, links and visits."""
     return Tree()
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_folder(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
