@@ -62,7 +62,19 @@ class Source:
                     yield number, [c.strip() for c in row]
         else:
             ws = self._book.get_sheet_by_name(sheet)
-            # calamine drops leading empty rows; start= tells where the data begins.
-            first = (ws.start or (0, 0))[0] if hasattr(ws, "start") else 0
-            for offset, row in enumerate(ws.iter_rows()):
+            start = ws.start
+            if start is None:  # an empty sheet
+                return
+            rows = iter(ws.iter_rows())
+            first_row = next(rows, None)
+            if first_row is None:
+                return
+            # ``start`` is the first row holding data. Some python-calamine versions begin
+            # iter_rows() there, others at the sheet's row 1 (python-calamine#177). The row
+            # at ``start`` is never blank, so a blank first row means the rows begin at row 1.
+            first = start[0]
+            if first and not any(c not in ("", None) for c in first_row):
+                first = 0
+            yield first + 1, [_cell_text(c) for c in first_row]
+            for offset, row in enumerate(rows, start=1):
                 yield first + offset + 1, [_cell_text(c) for c in row]

@@ -11,10 +11,12 @@ Two passes over a streamed workbook keep memory bounded:
    same data writes nothing. ``--dry-run`` runs the same comparison and only counts.
 """
 
+import csv
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from dangjian.audit.services import record
 from dangjian.contacts.models import Activity, ContactLink
@@ -87,6 +89,7 @@ class Importer:
         self.person_codes = {}
         self._db_orgs = None  # code -> (id, path, kind)
         self._db_people = None
+        self._warned = set()  # (sheet, column) already warned about
 
     # ----- helpers ---------------------------------------------------------------
     def error(self, sheet, row, column, message):
@@ -115,7 +118,7 @@ class Importer:
         """Yield (row, values, errors) for the data rows of one sheet, cells checked."""
         spec = SHEETS_BY_NAME[sheet]
         header = None
-        for number, cells in self.source.rows(sheet):
+        for number, cells in self._source_rows(sheet):
             if header is None:
                 header = {}
                 for i, name in enumerate(cells):
@@ -124,13 +127,12 @@ class Importer:
                         continue
                     if name in spec.column_names:
                         header[name] = i
-                    else:
+                    elif (sheet, name) not in self._warned:  # a sheet is read more than once
+                        self._warned.add((sheet, name))
                         self.report.warnings.append(RowError(sheet, number, name, "未知列，已忽略"))
                 missing = [c.name for c in spec.columns if c.required and c.name not in header]
                 for name in missing:
                     self.error(sheet, number, name, "缺少必填列")
-                if missing:
-                    return
                 continue
             if not any(c not in ("", None) for c in cells):
                 continue
@@ -138,13 +140,29 @@ class Importer:
             for column in spec.columns:
                 i = header.get(column.name)
                 raw = cells[i] if i is not None and i < len(cells) else ""
+                if i is None and column.required:
+                    # Reported once for the header: the row is marked bad without a message of its
+                    # own, and its other cells and its key are still checked (no cascade of errors
+                    # about codes this sheet does hold).
+                    values[column.name] = None
+                    errors.append((column.name, None))
+                    continue
                 value, message = clean_cell(column, raw)
                 values[column.name] = value
                 if message:
                     errors.append((column.name, message))
             yield number, values, errors
-        if header is None:
-            return
+
+    def _source_rows(self, sheet):
+        """The raw rows of one sheet; a file that cannot be read as text is an error, not a crash."""
+        number = 0
+        try:
+            for number, cells in self.source.rows(sheet):
+                yield number, cells
+        except UnicodeDecodeError:
+            self.error(sheet, number + 1, "", "文件不是 UTF-8 编码，请另存为“CSV UTF-8（逗号分隔）”后再导入")
+        except csv.Error as exc:
+            self.error(sheet, number + 1, "", f"CSV 格式错误：{exc}")
 
     def sheets_present(self):
         present = [s.name for s in SHEETS if s.name in self.source.sheet_names]
@@ -167,7 +185,8 @@ class Importer:
 
     def _report_cells(self, sheet, number, errors):
         for column, message in errors:
-            self.error(sheet, number, column, message)
+            if message is not None:  # None: a missing required column, reported at row 1
+                self.error(sheet, number, column, message)
         return bool(errors)
 
     def _check_org_ref(self, sheet, number, code, column="组织编码"):
@@ -243,7 +262,10 @@ class Importer:
             code, tier, rated_on = v["组织编码"], v["支部等次"], v["定级日期"]
             if not self._check_org_ref(sheet, number, code):
                 continue
-            if self.org_kind(code) != OrgKind.BRANCH:
+            kind = self.org_kind(code)
+            if kind is None:  # the 组织 row's own 组织类型 is in error, and reported there
+                continue
+            if kind != OrgKind.BRANCH:
                 self.error(sheet, number, "组织编码", f"“{code}”不是党支部，不能定级")
                 continue
             key = (code, rated_on)
@@ -436,12 +458,29 @@ class Importer:
             Organization.objects.bulk_create(batch)
 
         # Changed names, kinds, domains; then moves under the new parents.
-        changed = []
+        changed, now = [], timezone.now()
         for code in updates:
             org = self.orgs[code]
             changed.append(Organization(id=existing[code][0], name=org["name"], kind=org["kind"],
-                                        domain=org["domain"], name_initials=initials(org["name"])))
-        Organization.objects.bulk_update(changed, ["name", "kind", "domain", "name_initials"], batch_size=BATCH)
+                                        domain=org["domain"], name_initials=initials(org["name"]), updated_at=now))
+        Organization.objects.bulk_update(changed, ["name", "kind", "domain", "name_initials", "updated_at"],
+                                         batch_size=BATCH)
+        # Parents before children in the final tree: each move's target then already has its final
+        # ancestry, which cannot include the node moved (no cycles), so no move goes into its own subtree.
+        depth = {}
+
+        def final_depth(code):
+            chain = []
+            while code is not None and code not in depth:
+                chain.append(code)
+                code = self.orgs[code]["parent"] if code in self.orgs else db_parent(code)
+            d = depth.get(code, 0)
+            for c in reversed(chain):
+                d += 1
+                depth[c] = d
+            return depth[chain[0]] if chain else d
+
+        moves.sort(key=final_depth)
         for code in moves:
             node = Organization.objects.get(code=code)
             parent = self.orgs[code]["parent"]
@@ -513,6 +552,10 @@ class Importer:
         for row in model.objects.values_list("id", *key_fields, *value_fields).iterator(chunk_size=10000):
             existing[row[1:1 + len(key_fields)]] = (row[0], row[1 + len(key_fields):])
         create, update = [], []
+        # bulk_update skips auto_now: a changed record gets its new 更新时间 here.
+        stamped = any(f.name == "updated_at" for f in model._meta.concrete_fields)
+        update_fields = [*value_fields, "updated_at"] if stamped else list(value_fields)
+        extra = {"updated_at": timezone.now()} if stamped else {}
         for _, v, _ in self.rows(sheet):
             key, values = convert(v)
             found = existing.get(key)
@@ -526,9 +569,9 @@ class Importer:
             elif found[1] != values:
                 self.report.count(sheet, "updated")
                 if not self.dry_run:
-                    update.append(model(id=found[0], **dict(zip(value_fields, values))))
+                    update.append(model(id=found[0], **dict(zip(value_fields, values)), **extra))
                     if len(update) >= BATCH:
-                        model.objects.bulk_update(update, list(value_fields))
+                        model.objects.bulk_update(update, update_fields)
                         update = []
             else:
                 self.report.count(sheet, "unchanged")
@@ -536,7 +579,7 @@ class Importer:
             if create:
                 model.objects.bulk_create(create)
             if update:
-                model.objects.bulk_update(update, list(value_fields))
+                model.objects.bulk_update(update, update_fields)
 
     # ----- the whole import -------------------------------------------------------
     def run(self):
@@ -545,7 +588,12 @@ class Importer:
             return self.report
         with transaction.atomic():
             self.apply()
-            if not self.dry_run:
+            if self.report.errors:  # the file changed between the passes and no longer reads
+                transaction.set_rollback(True)
+                self.report.errors.sort(key=_error_order)
+                return self.report
+            changed = any(c["new"] or c["updated"] for c in self.report.counts.values())
+            if changed and not self.dry_run:  # importing the same data again writes nothing at all
                 changes = {s: dict(c) for s, c in self.report.counts.items()}
                 record("workbook imported", actor=self.actor, label="" if self.actor else "命令行导入",
                        after={"file": self.source.path.name, "counts": changes})
