@@ -41,10 +41,10 @@ run: venv
 test: venv debs postgres test-sqlite test-postgres
 
 test-sqlite: venv
-	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL $(BIN)/pytest -q $(PYTEST_ARGS)
 
 test-postgres: venv
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q $(PYTEST_ARGS)
 
 bench: venv
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

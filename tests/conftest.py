@@ -12,3 +12,9 @@ def tree(db):
 @pytest.fixture(autouse=True)
 def _uploads_in_a_temporary_folder(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def _no_cache_between_tests(settings):
+    """Tests build data behind the services' back; cached figures must not leak between them."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from dangjian.accounts.scope import Scope
 from dangjian.audit.services import record
 from dangjian.orgs.models import Organization
+from dangjian.web.cache import cached
 
 from .exports import check_to_xlsx
 from .models import Finding
@@ -37,7 +38,9 @@ def _check_from_request(request):
         root = None if scope.is_global and len(roots) != 1 else (roots[0] if roots else None)
         if root is None and not scope.is_global:
             raise Http404
-    return run_check(as_of=as_of, scope=root, visit_days=visit_days), root
+    result = cached("check", (root.pk if root else None, as_of, visit_days),
+                    lambda: run_check(as_of=as_of, scope=root, visit_days=visit_days))
+    return result, root
 
 
 def check(request):

@@ -15,6 +15,7 @@ from dangjian.contacts.models import Activity
 from dangjian.orgs.models import Organization, Tier
 from dangjian.orgs.queries import subtree_q, tier_distribution, tier_transitions
 from dangjian.problems.reports import problem_figures
+from dangjian.web.cache import cached
 
 TIER_LABELS = dict(Tier.choices) | {None: "未定级"}
 TIER_ORDER = [Tier.ADVANCED, Tier.MIDDLE, Tier.LAGGING, None]
@@ -54,6 +55,12 @@ def dashboard(request):
         return render(request, "web/no_scope.html")
     root = scope_root(request)
     as_of = today()
+    context = cached("dashboard", (root.pk if root else None, as_of), lambda: dashboard_figures(root, as_of))
+    return render(request, "web/dashboard.html", {**context, "root": root, "roots": scope.root_orgs, "as_of": as_of})
+
+
+def dashboard_figures(root, as_of):
+    """Everything the dashboard shows for one subtree on one day (cached until the data changes)."""
     path = root.path if root else None
     org_param = f"&org={root.code}" if root else ""
 
@@ -110,12 +117,12 @@ def dashboard(request):
         ("民生问题办结", f"{problems.completed} / {problems.problems}", f"{problems_url}?{org_param[1:]}",
          f"办结率 {problems.completion_rate * 100:.1f}%，{problems.categories} 类"),
     ]
-    return render(request, "web/dashboard.html", {
-        "root": root, "roots": scope.root_orgs, "as_of": as_of, "cards": cards, "charts": charts,
+    return {
+        "cards": cards, "charts": charts,
         "transitions": [(TIER_LABELS[a], TIER_LABELS[b], n) for a, b, n in
                         sorted(transitions, key=lambda t: (TIER_ORDER.index(t[0]), TIER_ORDER.index(t[1])))],
         "violations_by_rule": _count_by_rule(check),
-    })
+    }
 
 
 def _count_by_rule(check):
@@ -124,4 +131,4 @@ def _count_by_rule(check):
     counts = {r.id: 0 for r in RULES}
     for v in check.violations:
         counts[v.rule] += 1
-    return [(r, counts[r.id]) for r in RULES]
+    return [({"id": r.id, "title": r.title}, counts[r.id]) for r in RULES]
