@@ -1,0 +1,39 @@
+"""The API's shape is part of what scripts rely on: its paths and methods are pinned."""
+
+from django.core.management import call_command
+from django.test import Client
+
+from dangjian.accounts.models import ApiToken
+
+PINNED = {
+    "/api/orgs": {"get"},
+    "/api/orgs/{code}": {"get"},
+    "/api/people/{code}": {"get"},
+    "/api/links": {"get", "post"},
+    "/api/links/{link_id}/end": {"post"},
+    "/api/activities": {"get", "post"},
+    "/api/problems": {"get"},
+    "/api/reports/problems": {"get"},
+    "/api/check": {"get"},
+}
+
+
+def test_openapi_paths_are_pinned(db):
+    schema = Client().get("/api/openapi.json").json()
+    assert {path: set(ops) for path, ops in schema["paths"].items()} == PINNED
+
+
+def test_token_command_issues_a_working_token(tree, capsys):
+    from django.contrib.auth import get_user_model
+
+    from dangjian.accounts.models import RoleGrant
+
+    tree.org("A", kind="党委")
+    user = get_user_model().objects.create_user("script", password="x-1234567")
+    RoleGrant.objects.create(user=user, organization=tree.orgs["A"], role="inspector")
+    call_command("token", "script", "--name", "夜间同步")
+    key = capsys.readouterr().out.strip()
+    assert ApiToken.objects.get(key=key).user == user
+    r = Client().get("/api/orgs", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert r.status_code == 200
+    assert [o["code"] for o in r.json()["items"]] == ["A"]
