@@ -201,3 +201,27 @@ def test_list_query_counts_do_not_grow_with_rows(world, url):
     many = queries()
     assert many == few
     assert many <= 20
+
+
+def test_changing_and_ending_a_link_is_audited_and_checked(world):
+    link = world.link("PA", "A1S", "联系支部", start="2026-01-01")
+    c = client_for(world.users["a_admin"])
+    r = c.post(f"/links/{link.pk}/change/", {"kind": "contact_point", "start_date": "2026-02-01", "end_date": ""})
+    assert r.status_code == 302
+    link.refresh_from_db()
+    assert (link.kind, str(link.start_date), link.end_date) == ("contact_point", "2026-02-01", None)
+    r = c.post(f"/links/{link.pk}/end/", {"end_date": "2025-12-31"})
+    assert "结束日期早于开始日期" in r.content.decode()
+    r = c.post(f"/links/{link.pk}/end/", {"end_date": "2026-11-01"})
+    assert r.status_code == 302
+    page = c.get("/people/PA/").content.decode()
+    assert "contact link changed" in page and "contact link ended" in page
+    # The branch's secretary sees the link but may not change a leader's link.
+    other = client_for(world.users["a_branch"])
+    r = other.post(f"/links/{link.pk}/change/", {"kind": "branch_link", "start_date": "2026-02-01"})
+    assert "您无权修改这条联系" in r.content.decode()
+    link.refresh_from_db()
+    assert link.kind == "contact_point"
+    # A link outside the scope is a 404.
+    b_link = world.link("PB", "B1S", "联系支部", start="2026-03-01")
+    assert client_for(world.users["a_admin"]).get(f"/links/{b_link.pk}/change/").status_code == 404

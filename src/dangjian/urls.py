@@ -24,6 +24,7 @@ urlpatterns = [
     path("links/new/", contacts.link_new, name="link-new"),
     path("links/feedback/", contacts.link_feedback_partial, name="link-feedback"),
     path("links/<int:pk>/end/", contacts.link_end, name="link-end"),
+    path("links/<int:pk>/change/", contacts.link_change, name="link-change"),
     path("activities/", contacts.ActivityList.as_view(), name="activity-list"),
     path("activities/new/", contacts.activity_new, name="activity-new"),
     path("problems/", problems.ProblemList.as_view(), name="problem-list"),

@@ -60,6 +60,12 @@ class LinkForm(forms.Form):
         self.fields["start_date"].initial = timezone.localdate()
 
 
+class ChangeLinkForm(forms.Form):
+    kind = forms.ChoiceField(label="联系类型", choices=LinkKind.choices)
+    start_date = forms.DateField(label="开始日期", required=False, widget=DateInput())
+    end_date = forms.DateField(label="结束日期", required=False, widget=DateInput())
+
+
 class EndLinkForm(forms.Form):
     end_date = forms.DateField(label="结束日期", widget=DateInput())
 

@@ -30,6 +30,24 @@ def set_up_link(user, person, organization, kind, start_date=None, end_date=None
 
 
 @transaction.atomic
+def change_link(user, link, kind, start_date, end_date):
+    if not Scope.of(user).can_edit_link(link.person, link.organization):
+        raise PermissionDenied
+    if start_date and end_date and end_date < start_date:
+        raise ValidationError({"end_date": "结束日期早于开始日期"})
+    clash = ContactLink.objects.filter(person=link.person, organization=link.organization, kind=kind,
+                                       start_date=start_date).exclude(pk=link.pk)
+    if clash.exists():
+        raise ValidationError({"start_date": "已有同一开始日期的相同联系记录"})
+    before = _snapshot(link)
+    link.kind, link.start_date, link.end_date = kind, start_date, end_date
+    link.save(update_fields=["kind", "start_date", "end_date"])
+    record("contact link changed", actor=user, obj=link, organization=link.organization, before=before,
+           after=_snapshot(link))
+    return link
+
+
+@transaction.atomic
 def end_link(user, link, end_date):
     if not Scope.of(user).can_edit_link(link.person, link.organization):
         raise PermissionDenied

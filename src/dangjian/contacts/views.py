@@ -10,7 +10,7 @@ from dangjian.orgs.queries import subtree_q
 from dangjian.web.generic import ScopedListView
 
 from . import services
-from .forms import ActivityForm, EndLinkForm, LinkForm
+from .forms import ActivityForm, ChangeLinkForm, EndLinkForm, LinkForm
 from .models import Activity, ContactLink
 
 
@@ -47,6 +47,27 @@ def link_feedback_partial(request):
     person = scope.people().filter(code=request.GET.get("person", "")).first()
     notes = link_feedback(person, timezone.localdate()) if person else []
     return render(request, "contacts/_feedback.html", {"notes": notes, "person": person})
+
+
+def link_change(request, pk):
+    scope = Scope.of(request.user)
+    link = get_object_or_404(scope.filter(ContactLink.objects.select_related("person", "organization")), pk=pk)
+    form = ChangeLinkForm(request.POST or None, initial={"kind": link.kind, "start_date": link.start_date,
+                                                         "end_date": link.end_date})
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            services.change_link(request.user, link, c["kind"], c["start_date"], c["end_date"])
+        except PermissionDenied:
+            form.add_error(None, "您无权修改这条联系")
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"已修改与{link.organization.name}的联系")
+            for text in link_feedback(link.person, timezone.localdate()):
+                messages.warning(request, text)
+            return redirect("person-detail", link.person.code)
+    return render(request, "contacts/link_end.html", {"form": form, "link": link, "change": True})
 
 
 def link_end(request, pk):
