@@ -11,11 +11,13 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import connection
 
-from dangjian.orgs.models import COMMITTEE_KINDS
+from dangjian.orgs.models import COMMITTEE_KINDS, Organization
 from dangjian.orgs.queries import subtree_sql
 
 COMMITTEES = "(" + ", ".join(f"'{k.value}'" for k in COMMITTEE_KINDS) + ")"
-MAX_DEPTH = 32  # deeper than any real party organization tree
+# The deepest level a path can hold (255 // 4 = 63): every ancestor of every branch is
+# reachable, however deep the tree (CONTRACT §3 sets no depth limit).
+MAX_DEPTH = Organization._meta.get_field("path").max_length // Organization.steplen
 
 
 def _active(alias, start="start_date", end="end_date"):
