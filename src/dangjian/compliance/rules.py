@@ -47,9 +47,13 @@ class Violation:
         return {"rule": self.rule, "person": self.person, "org": self.org, "message": self.message}
 
 
-# Common table expressions every rule may use. %(scope)s is the subtree filter on "c"/"o".
+# Common table expressions the rules share, computed once per check: the responsible
+# leaders in scope, the branches lagging on D, and the ancestors of those branches
+# (a lagging branch's ancestors are the prefixes of its path, one step per level, so
+# joining on them finds the committees whose subtree holds it from the path index).
+# {scope_c}/{scope_o} are the subtree filters on aliases "c"/"o".
 CTES = f"""
-WITH leaders AS (
+WITH leaders AS MATERIALIZED (
     SELECT DISTINCT p.person_id
     FROM people_post p JOIN orgs_organization c ON c.id = p.organization_id
     WHERE c.kind IN {COMMITTEES} AND {_active("p")} AND {{scope_c}} AND {{person_p}}
@@ -63,6 +67,11 @@ lagging AS MATERIALIZED (
           SELECT 1 FROM orgs_tierrating r2
           WHERE r2.organization_id = r.organization_id AND r2.rated_on IS NOT NULL
             AND r2.rated_on <= %(d)s AND (r.rated_on IS NULL OR r2.rated_on > r.rated_on))
+),
+depths(n) AS (VALUES {", ".join(f"({i})" for i in range(1, MAX_DEPTH + 1))}),
+lagging_ancestors AS MATERIALIZED (
+    SELECT DISTINCT substr(lb.path, 1, {{steplen}} * d.n) AS apath
+    FROM lagging lb JOIN depths d ON d.n < lb.depth
 )
 """
 
@@ -73,7 +82,7 @@ RULES = [
         seed="根据分管工作实际至少联系1个基层党支部",
         severity="error",
         sql=f"""
-SELECT ld.person_id, NULL FROM leaders ld
+SELECT ld.person_id, CAST(NULL AS BIGINT) FROM leaders ld
 WHERE NOT EXISTS (
     SELECT 1 FROM contacts_contactlink l JOIN orgs_organization b ON b.id = l.organization_id
     WHERE l.person_id = ld.person_id AND b.kind = 'branch' AND {_active("l")})
@@ -86,7 +95,7 @@ WHERE NOT EXISTS (
         seed="每人建立1个党建工作联系点……确保全面从严治党主体责任落实“一个都不能少”",
         severity="error",
         sql=f"""
-SELECT ld.person_id, NULL FROM leaders ld
+SELECT ld.person_id, CAST(NULL AS BIGINT) FROM leaders ld
 WHERE NOT EXISTS (
     SELECT 1 FROM contacts_contactlink l
     WHERE l.person_id = ld.person_id AND l.kind = 'contact_point' AND {_active("l")})
@@ -99,7 +108,7 @@ WHERE NOT EXISTS (
         seed="应建尽建、应联尽联……整顿后进支部",
         severity="error",
         sql=f"""
-SELECT NULL, lb.id FROM lagging lb
+SELECT CAST(NULL AS BIGINT), lb.id FROM lagging lb
 WHERE NOT EXISTS (
     SELECT 1 FROM contacts_contactlink l
     WHERE l.organization_id = lb.id AND {_active("l")}
@@ -117,11 +126,6 @@ WHERE NOT EXISTS (
         # A lagging branch's ancestors are the prefixes of its path, one step per level:
         # joining on them finds the committees whose subtree holds it from the index.
         sql=f"""
-, depths(n) AS (VALUES {", ".join(f"({i})" for i in range(1, MAX_DEPTH + 1))}),
-lagging_ancestors AS (
-    SELECT DISTINCT substr(lb.path, 1, {{steplen}} * d.n) AS apath
-    FROM lagging lb JOIN depths d ON d.n < lb.depth
-)
 SELECT DISTINCT p.person_id, c.id
 FROM people_post p
 JOIN orgs_organization c ON c.id = p.organization_id
@@ -220,27 +224,22 @@ def run_check(as_of=None, scope=None, visit_days=None, rules=None, person=None):
     if person_id is not None:
         rules = [r for r in rules if r.id != "lagging-branch-uncovered"]
 
-    raw = []  # (rule, person_id, org_id)
+    # One statement: the shared CTEs are computed once, every rule reads them, and the
+    # summary counts come back as rows of their own.
+    parts = [f"SELECT '{rule.id}', v.* FROM ({rule.sql}) v" for rule in rules]
+    parts += [
+        "SELECT '#leaders', COUNT(*), CAST(NULL AS BIGINT) FROM leaders",
+        "SELECT '#branches', COUNT(*), CAST(NULL AS BIGINT) FROM orgs_organization o "
+        "WHERE o.kind = 'branch' AND {scope_o}",
+        "SELECT '#lagging', COUNT(*), CAST(NULL AS BIGINT) FROM lagging",
+    ]
+    sql, named = _render(CTES + "\nUNION ALL\n".join(parts), scope_path, person_id)
     with connection.cursor() as cursor:
-        for rule in rules:
-            # A rule that opens with "," adds its own common table expressions.
-            sql = (CTES.rstrip() if rule.sql.lstrip().startswith(",") else CTES) + rule.sql
-            sql, named = _render(sql, scope_path, person_id)
-            cursor.execute(sql, {**params, **named})
-            raw.extend((rule, pid, oid) for pid, oid in cursor.fetchall())
-
-        summary_sql, named = _render(
-            CTES
-            + f"""
-SELECT (SELECT COUNT(*) FROM leaders),
-       (SELECT COUNT(*) FROM orgs_organization o WHERE o.kind = 'branch' AND {{scope_o}}),
-       (SELECT COUNT(*) FROM lagging)
-""",
-            scope_path,
-            person_id,
-        )
-        cursor.execute(summary_sql, {**params, **named})
-        leaders, branches, lagging = cursor.fetchone()
+        cursor.execute(sql, {**params, **named})
+        rows = cursor.fetchall()
+    counts = {key: pid for key, pid, _ in rows if key.startswith("#")}
+    leaders, branches, lagging = counts["#leaders"], counts["#branches"], counts["#lagging"]
+    raw = [(RULES_BY_ID[key], pid, oid) for key, pid, oid in rows if not key.startswith("#")]
 
     person_ids = {pid for _, pid, _ in raw if pid is not None}
     org_ids = {oid for _, _, oid in raw if oid is not None}
