@@ -2,10 +2,6 @@
 
 import unicodedata
 
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from .rules import RULES_BY_ID
 
 SUMMARY_LABELS = {
@@ -49,6 +45,12 @@ def check_to_table(result):
 
 
 def check_to_xlsx(result, out):
+    # openpyxl is imported here, not at the top: it costs ~0.1 s, and `dangjian check`
+    # is meant to answer in well under a second when it prints JSON.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = "检查结果"

@@ -4,9 +4,6 @@ import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from dangjian.orgs.models import Organization
 from dangjian.problems.reports import problem_figures
 
@@ -26,6 +23,9 @@ def figures_table(figures, scope):
 
 
 def figures_xlsx(figures, scope, out):
+    from openpyxl import Workbook  # imported on use: it slows every other format's start-up
+    from openpyxl.styles import Font
+
     wb = Workbook()
     ws = wb.active
     ws.title = "民生问题"
