@@ -393,8 +393,9 @@ class Generator:
     def write_tree(self, out, tree):
         rng = self.rng
         n = len(tree.branches)
+        # Exactly the nominal share is lagging (at least two), so that even ``tiny`` has some.
         lagging = set(rng.sample(range(n), min(n, max(2, round(n * RATE_LAGGING)))))
-        self.lagging = sorted(lagging)
+        self.lagging, self.lagging_set = sorted(lagging), lagging
         for org in tree.orgs:
             tier_here = ("", "")
             if org.kind == "党支部":
@@ -434,7 +435,7 @@ class Generator:
         """Teams of every committee and a 书记 for every branch; returns (leaders, former, future)."""
         rng = self.rng
         leaders = {}  # person code -> Leader, in the order first met
-        former, future = [], []  # (code, name, org, start, end)
+        former, future = [], []  # (code, org, start, end) of predecessors; (code, org, start) of appointees
         banner_members = {}  # banner -> [Leader], for concurrent posts below it
         for org in tree.orgs:
             if not org.is_committee:
@@ -460,14 +461,14 @@ class Generator:
                 out.row("任职", code, org.code, role, iso(start), "")
                 if start and rng.random() < 0.2:
                     # The predecessor in this seat, who left the day before.
-                    pcode, pname = self.person(out, org, born=(1958, 1985))
+                    pcode, _ = self.person(out, org, born=(1958, 1985))
                     pstart = start - timedelta(days=rng.randint(2 * 365, 6 * 365))
                     pend = start - timedelta(days=1)
                     out.row("任职", pcode, org.code, role, iso(pstart), iso(pend))
                     former.append((pcode, org, pstart, pend))
             if rng.random() < 0.06:
                 # A member appointed for a day after the as-of day: not yet a responsible leader.
-                code, name = self.person(out, org)
+                code, _ = self.person(out, org)
                 begins = self.as_of + timedelta(days=rng.randint(5, 60))
                 out.row("任职", code, org.code, "委员", iso(begins), "")
                 future.append((code, org, begins))
@@ -485,6 +486,13 @@ class Generator:
 
     # contact links and visits
     def write_links(self, out, tree, leaders, former, future):
+        """Each leader's contact point and linked branches, with the gaps of CONTRACT §3 put in.
+
+        Chosen by quota (at least one each): leaders without a contact point, with one
+        that ended, without any branch; secretaries who skip the lagging branches of their
+        committee; lagging branches nobody may link. Everyone else links inside their own
+        committee's subtree, preferring lagging branches that nobody links yet.
+        """
         rng = self.rng
         branches = tree.branches
         lagging = self.lagging
@@ -503,10 +511,10 @@ class Generator:
         secretaries = [ld for ld in leaders if any(self.lagging_in(c, reserved) for c in ld.secretary_of)]
         skips = quota(secretaries, RATE_SECRETARY_SKIPS_LAGGING) if secretaries else set()
 
-        def lagging_pick(org, prefer_uncovered=True):
+        def lagging_pick(org):
+            """A lagging branch in org's subtree, one nobody links yet if there is one."""
             found = self.lagging_in(org, reserved)
-            if prefer_uncovered:
-                found = [i for i in found if i not in covered] or found
+            found = [i for i in found if i not in covered] or found
             return rng.choice(found) if found else None
 
         def any_pick(org, taken):
@@ -579,10 +587,9 @@ class Generator:
 
         for code, org, begins, end in former:
             # Links of leaders who have left end with their post.
-            if org.hi > org.lo:
-                i = any_pick(org, set())
-                if i is not None:
-                    self.link(out, code, branches[i], "联系点", begins, end)
+            i = any_pick(org, set())
+            if i is not None:
+                self.link(out, code, branches[i], "联系点", begins, end)
         for code, org, begins in future:
             i = any_pick(org, set())
             if i is not None:
@@ -647,7 +654,6 @@ class Generator:
         with ExitStack() as stack:
             out = Sheets(stack, self.folder)
             self.write_tree(out, tree)
-            self.lagging_set = set(self.lagging)
             leaders, former, future = self.write_posts(out, tree)
             self.write_links(out, tree, leaders, former, future)
             self.write_problems(out, tree)
