@@ -82,7 +82,7 @@ RULES = [
         seed="根据分管工作实际至少联系1个基层党支部",
         severity="error",
         sql=f"""
-SELECT ld.person_id, CAST(NULL AS BIGINT) FROM leaders ld
+SELECT ld.person_id AS person_id, CAST(NULL AS BIGINT) AS org_id FROM leaders ld
 WHERE NOT EXISTS (
     SELECT 1 FROM contacts_contactlink l JOIN orgs_organization b ON b.id = l.organization_id
     WHERE l.person_id = ld.person_id AND b.kind = 'branch' AND {_active("l")})
@@ -95,7 +95,7 @@ WHERE NOT EXISTS (
         seed="每人建立1个党建工作联系点……确保全面从严治党主体责任落实“一个都不能少”",
         severity="error",
         sql=f"""
-SELECT ld.person_id, CAST(NULL AS BIGINT) FROM leaders ld
+SELECT ld.person_id AS person_id, CAST(NULL AS BIGINT) AS org_id FROM leaders ld
 WHERE NOT EXISTS (
     SELECT 1 FROM contacts_contactlink l
     WHERE l.person_id = ld.person_id AND l.kind = 'contact_point' AND {_active("l")})
@@ -108,7 +108,7 @@ WHERE NOT EXISTS (
         seed="应建尽建、应联尽联……整顿后进支部",
         severity="error",
         sql=f"""
-SELECT CAST(NULL AS BIGINT), lb.id FROM lagging lb
+SELECT CAST(NULL AS BIGINT) AS person_id, lb.id AS org_id FROM lagging lb
 WHERE NOT EXISTS (
     SELECT 1 FROM contacts_contactlink l
     WHERE l.organization_id = lb.id AND {_active("l")}
@@ -126,7 +126,7 @@ WHERE NOT EXISTS (
         # A lagging branch's ancestors are the prefixes of its path, one step per level:
         # joining on them finds the committees whose subtree holds it from the index.
         sql=f"""
-SELECT DISTINCT p.person_id, c.id
+SELECT DISTINCT p.person_id AS person_id, c.id AS org_id
 FROM people_post p
 JOIN orgs_organization c ON c.id = p.organization_id
 JOIN lagging_ancestors a ON a.apath = c.path
@@ -144,9 +144,9 @@ WHERE p.role = 'secretary' AND c.kind IN {COMMITTEES} AND {_active("p")} AND {{s
         seed="定期深入联系点检查指导党支部建设工作",
         severity="warning",
         sql=f"""
-SELECT DISTINCT l.person_id, l.organization_id
-FROM contacts_contactlink l JOIN leaders ld ON ld.person_id = l.person_id
-WHERE {_active("l")} AND (l.start_date IS NULL OR l.start_date <= %(window_before)s)
+SELECT DISTINCT l.person_id AS person_id, l.organization_id AS org_id
+FROM leaders ld CROSS JOIN contacts_contactlink l
+WHERE l.person_id = ld.person_id AND {_active("l")} AND (l.start_date IS NULL OR l.start_date <= %(window_before)s)
   AND NOT EXISTS (
       SELECT 1 FROM contacts_activity a
       WHERE a.person_id = l.person_id AND a.organization_id = l.organization_id
@@ -212,9 +212,6 @@ def run_check(as_of=None, scope=None, visit_days=None, rules=None, person=None):
     With ``person``, only that person's violations are sought (the feedback on a
     person's page); the summary then counts that person alone.
     """
-    from dangjian.orgs.models import Organization
-    from dangjian.people.models import Person
-
     as_of = as_of or date.today()
     visit_days = settings.DANGJIAN_VISIT_DAYS if visit_days is None else visit_days
     scope_path = scope.path if scope is not None else None
@@ -225,33 +222,35 @@ def run_check(as_of=None, scope=None, visit_days=None, rules=None, person=None):
         rules = [r for r in rules if r.id != "lagging-branch-uncovered"]
 
     # One statement: the shared CTEs are computed once, every rule reads them, and the
-    # summary counts come back as rows of their own.
-    parts = [f"SELECT '{rule.id}', v.* FROM ({rule.sql}) v" for rule in rules]
+    # summary counts come back as rows of their own. (In visit-overdue, CROSS JOIN makes
+    # SQLite start from the few leaders in scope instead of every link in the tree.)
+    parts = [f"SELECT '{rule.id}' AS rule, v.person_id, v.org_id FROM ({rule.sql}) v" for rule in rules]
     parts += [
-        "SELECT '#leaders', COUNT(*), CAST(NULL AS BIGINT) FROM leaders",
+        "SELECT '#leaders' AS rule, COUNT(*) AS person_id, CAST(NULL AS BIGINT) AS org_id FROM leaders",
         "SELECT '#branches', COUNT(*), CAST(NULL AS BIGINT) FROM orgs_organization o "
         "WHERE o.kind = 'branch' AND {scope_o}",
         "SELECT '#lagging', COUNT(*), CAST(NULL AS BIGINT) FROM lagging",
     ]
-    sql, named = _render(CTES + "\nUNION ALL\n".join(parts), scope_path, person_id)
+    union = "\nUNION ALL\n".join(parts)
+    sql, named = _render(
+        CTES + f"""
+SELECT r.rule, r.person_id, r.org_id, pe.code, pe.name, og.code, og.name
+FROM ({union}) r
+LEFT JOIN people_person pe ON pe.id = r.person_id
+LEFT JOIN orgs_organization og ON og.id = r.org_id""",
+        scope_path, person_id)
     with connection.cursor() as cursor:
         cursor.execute(sql, {**params, **named})
         rows = cursor.fetchall()
-    counts = {key: pid for key, pid, _ in rows if key.startswith("#")}
+    counts = {row[0]: row[1] for row in rows if row[0].startswith("#")}
     leaders, branches, lagging = counts["#leaders"], counts["#branches"], counts["#lagging"]
-    raw = [(RULES_BY_ID[key], pid, oid) for key, pid, oid in rows if not key.startswith("#")]
-
-    person_ids = {pid for _, pid, _ in raw if pid is not None}
-    org_ids = {oid for _, _, oid in raw if oid is not None}
-    people = dict((pk, (code, name)) for pk, code, name in
-                  _in_batches(Person.objects.values_list("pk", "code", "name"), person_ids))
-    orgs = dict((pk, (code, name)) for pk, code, name in
-                _in_batches(Organization.objects.values_list("pk", "code", "name"), org_ids))
 
     violations = []
-    for rule, pid, oid in raw:
-        pcode, pname = people.get(pid, (None, ""))
-        ocode, oname = orgs.get(oid, (None, ""))
+    for key, _, _, pcode, pname, ocode, oname in rows:
+        if key.startswith("#"):
+            continue
+        rule = RULES_BY_ID[key]
+        pname, oname = pname or "", oname or ""
         violations.append(Violation(
             rule=rule.id, person=pcode, org=ocode, person_name=pname, org_name=oname,
             message=rule.message.format(person=pcode, person_name=pname, org=ocode, org_name=oname,
@@ -270,10 +269,3 @@ def run_check(as_of=None, scope=None, visit_days=None, rules=None, person=None):
     }
     return CheckResult(as_of=as_of, scope=scope.code if scope else None, visit_days=visit_days,
                        summary=summary, violations=violations)
-
-
-def _in_batches(queryset, ids, size=900):
-    """Fetch rows by primary key in batches that fit SQLite's parameter limit."""
-    ids = sorted(ids)
-    for i in range(0, len(ids), size):
-        yield from queryset.filter(pk__in=ids[i:i + size])

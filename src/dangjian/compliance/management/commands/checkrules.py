@@ -55,7 +55,7 @@ class Command(BaseCommand):
         if format == "xlsx":
             check_to_xlsx(result, out)
             return
-        text = (json.dumps(result.as_json(), ensure_ascii=False, indent=2) if format == "json"
+        text = (json.dumps(result.as_json(), ensure_ascii=False) if format == "json"
                 else check_to_table(result))
         if out:
             with open(out, "w", encoding="utf-8") as fh:
