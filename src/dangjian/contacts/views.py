@@ -19,26 +19,40 @@ def _apply_errors(form, exc):
         form.add_error(field if field in form.fields else None, errors)
 
 
+def _save_link(request, form, change, denied, done):
+    """Run one link service on a valid form; on success, say so with the rule feedback and go to the person.
+
+    ``change(cleaned_data)`` calls the service and returns the link; ``done(link)`` is the
+    success message. Refusals and invalid dates become form errors.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        link = change(form.cleaned_data)
+    except PermissionDenied:
+        form.add_error(None, denied)
+    except ValidationError as exc:
+        _apply_errors(form, exc)
+    else:
+        messages.success(request, done(link))
+        for text in link_feedback(link.person, timezone.localdate()):
+            messages.warning(request, text)
+        return redirect("person-detail", link.person.code)
+    return None
+
+
 def link_new(request):
     """Set up a contact point or a linked branch, with the rule feedback right after."""
     scope = Scope.of(request.user)
     initial = {"organization": request.GET.get("org", ""), "person": request.GET.get("person") or
                (scope.person.code if scope.person else "")}
     form = LinkForm(request.POST or None, scope=scope, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        c = form.cleaned_data
-        try:
-            link = services.set_up_link(request.user, c["person"], c["organization"], c["kind"], c["start_date"])
-        except PermissionDenied:
-            form.add_error(None, "您只能为本人建立联系点（组织部管理员可为范围内任何人建立）")
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, f"已建立{link.get_kind_display()}：{link.organization.name}")
-            for text in link_feedback(link.person, timezone.localdate()):
-                messages.warning(request, text)
-            return redirect("person-detail", link.person.code)
-    return render(request, "contacts/link_form.html", {"form": form})
+    saved = _save_link(
+        request, form,
+        lambda c: services.set_up_link(request.user, c["person"], c["organization"], c["kind"], c["start_date"]),
+        "您只能为本人建立联系点（组织部管理员可为范围内任何人建立）",
+        lambda link: f"已建立{link.get_kind_display()}：{link.organization.name}")
+    return saved or render(request, "contacts/link_form.html", {"form": form})
 
 
 def link_feedback_partial(request):
@@ -49,44 +63,29 @@ def link_feedback_partial(request):
     return render(request, "contacts/_feedback.html", {"notes": notes, "person": person})
 
 
+def _visible_link(request, pk):
+    return get_object_or_404(Scope.of(request.user).filter(
+        ContactLink.objects.select_related("person", "organization")), pk=pk)
+
+
 def link_change(request, pk):
-    scope = Scope.of(request.user)
-    link = get_object_or_404(scope.filter(ContactLink.objects.select_related("person", "organization")), pk=pk)
+    link = _visible_link(request, pk)
     form = ChangeLinkForm(request.POST or None, initial={"kind": link.kind, "start_date": link.start_date,
                                                          "end_date": link.end_date})
-    if request.method == "POST" and form.is_valid():
-        c = form.cleaned_data
-        try:
-            services.change_link(request.user, link, c["kind"], c["start_date"], c["end_date"])
-        except PermissionDenied:
-            form.add_error(None, "您无权修改这条联系")
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, f"已修改与{link.organization.name}的联系")
-            for text in link_feedback(link.person, timezone.localdate()):
-                messages.warning(request, text)
-            return redirect("person-detail", link.person.code)
-    return render(request, "contacts/link_end.html", {"form": form, "link": link, "change": True})
+    saved = _save_link(
+        request, form,
+        lambda c: services.change_link(request.user, link, c["kind"], c["start_date"], c["end_date"]),
+        "您无权修改这条联系", lambda link: f"已修改与{link.organization.name}的联系")
+    return saved or render(request, "contacts/link_end.html", {"form": form, "link": link, "change": True})
 
 
 def link_end(request, pk):
-    scope = Scope.of(request.user)
-    link = get_object_or_404(scope.filter(ContactLink.objects.select_related("person", "organization")), pk=pk)
+    link = _visible_link(request, pk)
     form = EndLinkForm(request.POST or None, initial={"end_date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.end_link(request.user, link, form.cleaned_data["end_date"])
-        except PermissionDenied:
-            form.add_error(None, "您无权结束这条联系")
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, f"已结束与{link.organization.name}的联系")
-            for text in link_feedback(link.person, timezone.localdate()):
-                messages.warning(request, text)
-            return redirect("person-detail", link.person.code)
-    return render(request, "contacts/link_end.html", {"form": form, "link": link})
+    saved = _save_link(
+        request, form, lambda c: services.end_link(request.user, link, c["end_date"]),
+        "您无权结束这条联系", lambda link: f"已结束与{link.organization.name}的联系")
+    return saved or render(request, "contacts/link_end.html", {"form": form, "link": link})
 
 
 def activity_new(request):
