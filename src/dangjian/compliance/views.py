@@ -5,7 +5,9 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import RFC3986_SUBDELIMS
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts.scope import Scope
@@ -49,10 +51,29 @@ def check(request):
     rule = request.GET.get("rule", "")
     violations = [v for v in result.violations if not rule or v.rule == rule]
     return render(request, "compliance/check.html", {
-        "result": result, "root": root, "rules": RULES, "rule": rule, "violations": violations[:2000],
+        "result": result, "root": root, "rules": RULES, "rule": rule, "rows": _rows(violations[:2000]),
         "truncated": len(violations) > 2000, "total": len(violations),
         "params": request.GET.urlencode(),
     })
+
+
+def _rows(violations):
+    """(violation, rule title, person URL, organization URL) for each row of the table.
+
+    Done here rather than in the template: 2,000 rows made 4,000 ``{% url %}`` reversals
+    and 10,000 rule-title comparisons, most of the page's time at province scale.
+    """
+    titles = {r.id: r.title for r in RULES}
+    person_url, org_url = _url_for_code("person-detail"), _url_for_code("org-detail")
+    return [(v, titles.get(v.rule, v.rule), person_url(v.person) if v.person else "",
+             org_url(v.org) if v.org else "") for v in violations]
+
+
+def _url_for_code(name):
+    """code → ``reverse(name, args=[code])``, reversing once and quoting the code as reverse() does."""
+    marker = "0CODE0"
+    prefix, suffix = reverse(name, args=[marker]).split(marker)
+    return lambda code: prefix + quote(code, safe=RFC3986_SUBDELIMS + "/~:@") + suffix
 
 
 def check_export(request):

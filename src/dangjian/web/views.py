@@ -1,9 +1,9 @@
 """The dashboard (首页): the user's scope at a glance; every figure clicks through."""
 
+from collections import Counter
 from datetime import date, timedelta
 
 from django.db.models import Count
-from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -75,8 +75,11 @@ def dashboard_figures(root, as_of):
     visits = Activity.objects.filter(date__gte=months[0], date__lte=as_of)
     if path:
         visits = visits.filter(subtree_q(path, "organization__path"))
-    by_month = {(r["m"].date() if hasattr(r["m"], "date") else r["m"]).replace(day=1): r["n"]
-                for r in visits.annotate(m=TruncMonth("date")).values("m").annotate(n=Count("id")).order_by()}
+    # Counted per day and summed per month here: SQLite runs TruncMonth as a Python function
+    # on every row (0.6 s for the province's 70,000 visits of a year), a plain GROUP BY is fast.
+    by_month = Counter()
+    for r in visits.values("date").annotate(n=Count("id")).order_by():
+        by_month[r["date"].replace(day=1)] += r["n"]
     problems = problem_figures(root)
 
     check_url = reverse("check")
