@@ -18,6 +18,14 @@ from .models import Role
 READ_ROLES = {Role.ORG_ADMIN, Role.LEADER, Role.BRANCH_SECRETARY, Role.INSPECTOR}
 
 
+def subtrees_q(paths, field="path"):
+    """A Q selecting rows whose organization path (``field``) lies under one of ``paths``."""
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= subtree_q(path, field)
+    return q
+
+
 class Scope:
     def __init__(self, user):
         self.user = user
@@ -121,3 +129,19 @@ class Scope:
     @property
     def can_import(self):
         return self.is_global or any(g.role == Role.ORG_ADMIN for g in self.grants)
+
+    @property
+    def import_within(self):
+        """The subtrees an import by this user may touch, as the importer takes them (None: all)."""
+        if self.is_global:
+            return None
+        return [path for path, _ in self.roots({Role.ORG_ADMIN})]
+
+    @property
+    def import_label(self):
+        if self.is_global:
+            return ""
+        ids = {pk for _, pk in self.roots({Role.ORG_ADMIN})}
+        names = {g.organization.pk: g.organization.name for g in self.grants
+                 if g.role == Role.ORG_ADMIN and g.organization.pk in ids}
+        return "、".join(names.values())

@@ -78,8 +78,16 @@ def _fmt_key_date(d):
 
 
 class Importer:
-    def __init__(self, path, dry_run=False, actor=None):
+    def __init__(self, path, dry_run=False, actor=None, within=None, within_label=""):
+        """``within``: the paths of the subtrees the importing user manages (None: the whole tree).
+
+        Every organization the workbook creates, changes or refers to must then lie in one of
+        them, and so must every existing problem and changed person it touches; each row that
+        reaches outside is an error like any other, and nothing is written.
+        """
         self.source = Source(path)
+        self.within = None if within is None else tuple(within)
+        self.within_label = within_label
         self.report = ImportReport(dry_run=dry_run)
         self.dry_run = dry_run
         self.actor = actor
@@ -90,6 +98,7 @@ class Importer:
         self._db_orgs = None  # code -> (id, path, kind)
         self._db_people = None
         self._warned = set()  # (sheet, column) already warned about
+        self._in_scope = {}  # code -> bool, for ``within``
 
     # ----- helpers ---------------------------------------------------------------
     def error(self, sheet, row, column, message):
@@ -189,11 +198,45 @@ class Importer:
                 self.error(sheet, number, column, message)
         return bool(errors)
 
-    def _check_org_ref(self, sheet, number, code, column="组织编码"):
+    def _check_org_ref(self, sheet, number, code, column="组织编码", scoped=True):
         if code is not None and code not in self.orgs and code not in self.db_orgs:
             self.error(sheet, number, column, f"组织编码“{code}”在文件和数据库中都不存在")
             return False
+        if scoped and code is not None and not self.in_scope(code):
+            self.out_of_scope(sheet, number, column, f"组织“{code}”")
+            return False
         return True
+
+    # ----- the importing user's scope --------------------------------------------
+    def in_scope(self, code):
+        """Whether organization ``code`` lies inside ``within`` (where it is now, or for a new one, where it goes)."""
+        if self.within is None:
+            return True
+        if code in self._in_scope:
+            return self._in_scope[code]
+        self._in_scope[code] = False  # a cycle (reported elsewhere) is not in scope
+        found = self.db_orgs.get(code)
+        if found is not None:
+            result = found[1].startswith(self.within)
+        elif code in self.orgs:
+            parent = self.orgs[code]["parent"]
+            result = parent is not None and parent != code and self.in_scope(parent)
+        else:
+            result = False
+        self._in_scope[code] = result
+        return result
+
+    def out_of_scope(self, sheet, number, column, what):
+        where = f"（{self.within_label}）" if self.within_label else ""
+        self.error(sheet, number, column, f"{what}不在您管理的范围内{where}，不能导入")
+
+    def _db_parent_code(self, code):
+        found = self.db_orgs.get(code)
+        if found is None or len(found[1]) <= Organization.steplen:
+            return None
+        if getattr(self, "_db_by_path", None) is None:
+            self._db_by_path = {p: c for c, (_, p, _) in self.db_orgs.items()}
+        return self._db_by_path.get(found[1][:-Organization.steplen])
 
     def _check_person_ref(self, sheet, number, code):
         if code is not None and code not in self.person_codes and code not in self.db_people:
@@ -226,8 +269,16 @@ class Importer:
         # References and cycles can only be judged once every row is known.
         for code, org in self.orgs.items():
             parent = org["parent"]
+            if self.within is not None and code in self.db_orgs and not self.in_scope(code):
+                self.out_of_scope(sheet, org["row"], "组织编码", f"组织“{code}”")
+                continue
+            # An organization in scope keeps the parent it has (a subtree's own root lies under an
+            # organization outside it); a new parent, or a new organization's, must be in scope.
+            keeps_parent = code in self.db_orgs and parent == self._db_parent_code(code)
             if parent is not None and parent != code:
-                self._check_org_ref(sheet, org["row"], parent, "上级组织编码")
+                self._check_org_ref(sheet, org["row"], parent, "上级组织编码", scoped=not keeps_parent)
+            elif parent is None and self.within is not None and not keeps_parent:
+                self.out_of_scope(sheet, org["row"], "上级组织编码", "顶级组织")
         db_by_path = None
         state = {}  # code -> 1 visiting, 2 done
         for start in self.orgs:
@@ -282,6 +333,7 @@ class Importer:
             self.tiers[key] = (tier, sheet, number)
 
     def _validate_people(self, sheet):
+        rows = {}  # code -> (row, values) for ``within``
         for number, v, errors in self.rows(sheet):
             self._report_cells(sheet, number, errors)
             code = v["人员编号"]
@@ -291,6 +343,24 @@ class Importer:
                 self.error(sheet, number, "人员编号", f"人员编号“{code}”与第 {self.person_codes[code]} 行重复")
                 continue
             self.person_codes[code] = number
+            if self.within is not None and code in self.db_people:
+                rows[code] = (number, (v["姓名"], v["身份证号"] or "", v["手机号"] or ""))
+        # A person outside the importer's scope may be listed (to give them a post here), not changed.
+        for chunk in _chunks(list(rows), 500):
+            for code, *values in (Person.objects.filter(code__in=chunk).exclude(self._people_in_scope())
+                                  .values_list("code", "name", "id_card", "mobile")):
+                number, wanted = rows[code]
+                if tuple(values) != wanted:
+                    self.out_of_scope(sheet, number, "人员编号", f"人员“{code}”")
+
+    def _people_in_scope(self):
+        from django.db.models import Exists, OuterRef
+
+        from dangjian.accounts.scope import subtrees_q
+
+        q = subtrees_q(self.within, "organization__path")
+        return (Exists(Post.objects.filter(q, person=OuterRef("pk")))
+                | Exists(ContactLink.objects.filter(q, person=OuterRef("pk"))))
 
     def _validate_dated(self, sheet, key_columns, start, end, end_message):
         seen = {}
@@ -349,6 +419,14 @@ class Importer:
                     self.error(sheet, number, "问题编号", f"问题编号“{code}”与第 {seen[code]} 行重复")
                 else:
                     seen[code] = number
+        if self.within is not None:  # a problem recorded outside the scope cannot be taken over
+            from dangjian.accounts.scope import subtrees_q
+
+            for chunk in _chunks(list(seen), 500):
+                outside = (Problem.objects.filter(code__in=chunk)
+                           .exclude(subtrees_q(self.within, "organization__path")).values_list("code", flat=True))
+                for code in outside:
+                    self.out_of_scope(sheet, seen[code], "问题编号", f"问题“{code}”")
 
     # ----- pass 2: apply ---------------------------------------------------------
     def apply(self):
@@ -605,6 +683,11 @@ IMPORTED_TABLES = [m._meta.db_table for m in (Organization, TierRating, Person, 
                                               Problem, VolunteerTeam)]
 
 
+def _chunks(items, size):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
 def refresh_statistics():
     """Refresh the planner's statistics after a bulk load.
 
@@ -622,5 +705,5 @@ def refresh_statistics():
                 cursor.execute(f'ANALYZE "{table}"')
 
 
-def import_workbook(path, dry_run=False, actor=None):
-    return Importer(path, dry_run=dry_run, actor=actor).run()
+def import_workbook(path, dry_run=False, actor=None, within=None, within_label=""):
+    return Importer(path, dry_run=dry_run, actor=actor, within=within, within_label=within_label).run()

@@ -24,14 +24,16 @@ def _upload_dir():
     return path
 
 
-def _staged(token):
+def _staged(request, token):
+    """The workbook staged under ``token``, to the user who uploaded it only."""
     try:
         uuid.UUID(token)
     except (ValueError, TypeError):
         raise Http404
     folder = _upload_dir() / token
     files = list(folder.glob("*.xlsx")) if folder.exists() else []
-    if not files:
+    owner = folder / "owner.txt"
+    if not files or not owner.exists() or owner.read_text() != str(request.user.pk):
         raise Http404
     return files[0]
 
@@ -39,6 +41,13 @@ def _staged(token):
 def _require_import(request):
     if not Scope.of(request.user).can_import:
         raise Http404
+
+
+def _importer(request, path, dry_run):
+    """An importer confined to the subtrees the user administers."""
+    scope = Scope.of(request.user)
+    return Importer(path, dry_run=dry_run, actor=request.user, within=scope.import_within,
+                    within_label=scope.import_label)
 
 
 def import_upload(request):
@@ -55,17 +64,18 @@ def import_upload(request):
             for chunk in upload.chunks():
                 fh.write(chunk)
         (folder / "name.txt").write_text(upload.name, encoding="utf-8")
+        (folder / "owner.txt").write_text(str(request.user.pk))
         return redirect("import-review", token)
-    return render(request, "imports/upload.html")
+    return render(request, "imports/upload.html", {"within_label": Scope.of(request.user).import_label})
 
 
 def import_review(request, token):
     """The dry run: every error by sheet, row and cell, or the counts of what would change."""
     _require_import(request)
-    path = _staged(token)
+    path = _staged(request, token)
     name = (path.parent / "name.txt").read_text(encoding="utf-8")
     try:
-        importer = Importer(path, dry_run=True, actor=request.user)
+        importer = _importer(request, path, dry_run=True)
         report = importer.run()
     except WorkbookError as exc:
         messages.error(request, str(exc))
@@ -78,8 +88,8 @@ def import_confirm(request, token):
     _require_import(request)
     if request.method != "POST":
         return redirect("import-review", token)
-    path = _staged(token)
-    report = Importer(path, actor=request.user).run()
+    path = _staged(request, token)
+    report = _importer(request, path, dry_run=False).run()
     if not report.ok:  # the database changed since the dry run
         return render(request, "imports/review.html", {"report": report, "token": token, "name": path.name})
     shutil.rmtree(path.parent, ignore_errors=True)
@@ -93,8 +103,8 @@ def import_errors(request, token):
     _require_import(request)
     from .errorbook import error_workbook_bytes
 
-    path = _staged(token)
-    importer = Importer(path, dry_run=True)
+    path = _staged(request, token)
+    importer = _importer(request, path, dry_run=True)
     report = importer.run()
     data = error_workbook_bytes(importer.source, report.errors)
     response = HttpResponse(data, content_type=XLSX)
