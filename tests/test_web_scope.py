@@ -225,3 +225,20 @@ def test_changing_and_ending_a_link_is_audited_and_checked(world):
     # A link outside the scope is a 404.
     b_link = world.link("PB", "B1S", "联系支部", start="2026-03-01")
     assert client_for(world.users["a_admin"]).get(f"/links/{b_link.pk}/change/").status_code == 404
+
+
+def test_activity_photos_are_served_only_inside_the_scope(world):
+    from django.core.files.base import ContentFile
+
+    from dangjian.contacts.models import ActivityPhoto
+
+    visit = Activity.objects.get(person__code="PB")
+    photo = ActivityPhoto.objects.create(activity=visit, image=ContentFile(b"\x89PNG b-photo", name="b.png"))
+    url = f"/photos/{photo.pk}/"
+    for role in A_ROLES + ["a_branch"]:
+        assert client_for(world.users[role]).get(url).status_code == 404, role
+        assert client_for(world.users[role]).get("/media/" + photo.image.name).status_code == 404, role
+    r = client_for(world.users["root_admin"]).get(url)
+    assert r.status_code == 200
+    assert b"".join(r.streaming_content) == b"\x89PNG b-photo"
+    assert Client().get(url).status_code == 302  # to the login page

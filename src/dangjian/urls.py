@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
-from django.views.static import serve
 
 from dangjian.api import api
 from dangjian.compliance import views as compliance
@@ -36,6 +34,6 @@ urlpatterns = [
     path("import/<str:token>/confirm/", imports.import_confirm, name="import-confirm"),
     path("import/<str:token>/errors.xlsx", imports.import_errors, name="import-errors"),
     path("api/", api.urls),
-    # Activity photos; behind the login like every page (a production server may serve them itself).
-    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+    # Activity photos go through the scope; MEDIA_ROOT itself is never served.
+    path("photos/<int:pk>/", contacts.activity_photo, name="activity-photo"),
 ]

@@ -133,3 +133,30 @@ class ActivityList(ScopedListView):
         if p.get("person"):
             qs = qs.filter(person__code=p["person"])
         return qs
+
+
+def activity_photo(request, pk):
+    """One activity photo, to those who may see the activity (its organization or its person is in scope).
+
+    Photos are never served from MEDIA_URL: the media folder also holds uploads that are
+    not for everyone, so every file goes through the scope like every record does.
+    """
+    from django.db.models import Q
+    from django.http import FileResponse, Http404
+
+    from dangjian.people.models import Person
+
+    from .models import ActivityPhoto
+
+    scope = Scope.of(request.user)
+    visible_people = scope.people(Person.objects.all()).values("pk")
+    photos = ActivityPhoto.objects.filter(
+        scope.q("activity__organization__path") | Q(activity__person__in=visible_people))
+    photo = get_object_or_404(photos.select_related("activity"), pk=pk)
+    try:
+        handle = photo.image.open("rb")
+    except FileNotFoundError:
+        raise Http404
+    response = FileResponse(handle)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
