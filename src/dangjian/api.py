@@ -9,6 +9,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Field, NinjaAPI, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer, django_auth
@@ -22,6 +23,7 @@ from dangjian.orgs.models import Organization
 from dangjian.orgs.queries import subtree_q
 from dangjian.problems.models import Problem
 from dangjian.problems.reports import problem_figures
+from dangjian.web.cache import cached
 
 
 class BearerToken(HttpBearer):
@@ -231,4 +233,7 @@ def check(request, as_of: date | None = None, org: str = "", visit_days: int = 9
             root = roots[0]
         else:
             raise Http404
-    return run_check(as_of=as_of, scope=root, visit_days=max(1, visit_days)).as_json()
+    as_of, visit_days = as_of or timezone.localdate(), max(1, visit_days)
+    # The same cache as the check page: one computation per data version, shared by both.
+    return cached("check", (root.pk if root else None, as_of, visit_days),
+                  lambda: run_check(as_of=as_of, scope=root, visit_days=visit_days)).as_json()
