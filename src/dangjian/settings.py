@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "treebeard",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "dangjian.web",
     "dangjian.accounts",
     "dangjian.audit",
@@ -157,8 +159,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 
-# django-tasks: background jobs stored in the database, no Redis.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# django-tasks: background jobs (the browser's imports) stored in the database, no Redis;
+# `dangjian db_worker` runs them (`dangjian demo` starts one beside its web server).
+# DANGJIAN_TASKS=immediate runs each job inside the request that asks for it instead.
+TASKS = {"default": {"BACKEND": {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}[os.environ.get("DANGJIAN_TASKS", "database")]}}
 
 # Rule defaults (CONTRACT §3).
 DANGJIAN_VISIT_DAYS = 90

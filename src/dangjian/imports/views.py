@@ -1,41 +1,25 @@
-"""Import from the browser: upload, see the dry run, confirm."""
+"""Import from the browser: upload, follow the dry run, confirm, follow the import.
 
-import shutil
-import uuid
-from pathlib import Path
+Both the dry run and the import are background tasks (imports/tasks.py); the review
+page polls with htmx until its run is finished. A run belongs to its uploader: anyone
+else gets a 404, as for any record outside their scope.
+"""
+
+import json
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from dangjian.accounts.scope import Scope
 
-from .reader import WorkbookError
-from .services import Importer
+from . import tasks
+from .models import ImportRun
+from .services import RowError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _upload_dir():
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _staged(request, token):
-    """The workbook staged under ``token``, to the user who uploaded it only."""
-    try:
-        uuid.UUID(token)
-    except (ValueError, TypeError):
-        raise Http404
-    folder = _upload_dir() / token
-    files = list(folder.glob("*.xlsx")) if folder.exists() else []
-    owner = folder / "owner.txt"
-    if not files or not owner.exists() or owner.read_text() != str(request.user.pk):
-        raise Http404
-    return files[0]
 
 
 def _require_import(request):
@@ -43,11 +27,9 @@ def _require_import(request):
         raise Http404
 
 
-def _importer(request, path, dry_run):
-    """An importer confined to the subtrees the user administers."""
-    scope = Scope.of(request.user)
-    return Importer(path, dry_run=dry_run, actor=request.user, within=scope.import_within,
-                    within_label=scope.import_label)
+def _own_run(request, token):
+    _require_import(request)
+    return get_object_or_404(ImportRun, token=token, uploaded_by=request.user)
 
 
 def import_upload(request):
@@ -57,56 +39,48 @@ def import_upload(request):
         if not upload.name.lower().endswith(".xlsx"):
             messages.error(request, "请上传 .xlsx 工作簿（可先下载模板）")
             return redirect("import")
-        token = str(uuid.uuid4())
-        folder = _upload_dir() / token
-        folder.mkdir()
-        with open(folder / "workbook.xlsx", "wb") as fh:
+        run = ImportRun.objects.create(uploaded_by=request.user, file_name=upload.name[:255])
+        run.folder.mkdir(parents=True)
+        with open(run.workbook, "wb") as fh:
             for chunk in upload.chunks():
                 fh.write(chunk)
-        (folder / "name.txt").write_text(upload.name, encoding="utf-8")
-        (folder / "owner.txt").write_text(str(request.user.pk))
-        return redirect("import-review", token)
-    return render(request, "imports/upload.html", {"within_label": Scope.of(request.user).import_label})
+        tasks.check_upload.enqueue(run.pk)
+        return redirect("import-review", run.token)
+    scope = Scope.of(request.user)
+    return render(request, "imports/upload.html", {
+        "within_label": scope.import_label,
+        "runs": ImportRun.objects.filter(uploaded_by=request.user)[:10],
+    })
 
 
 def import_review(request, token):
-    """The dry run: every error by sheet, row and cell, or the counts of what would change."""
-    _require_import(request)
-    path = _staged(request, token)
-    name = (path.parent / "name.txt").read_text(encoding="utf-8")
-    try:
-        importer = _importer(request, path, dry_run=True)
-        report = importer.run()
-    except WorkbookError as exc:
-        messages.error(request, str(exc))
-        shutil.rmtree(path.parent, ignore_errors=True)
-        return redirect("import")
-    return render(request, "imports/review.html", {"report": report, "token": token, "name": name})
+    """The run as it stands: in progress (polled), its errors by sheet, row and cell, or its counts."""
+    run = _own_run(request, token)
+    return render(request, "imports/review.html", {"run": run, "report": run.report or {}})
 
 
+@require_POST
 def import_confirm(request, token):
-    _require_import(request)
-    if request.method != "POST":
-        return redirect("import-review", token)
-    path = _staged(request, token)
-    report = _importer(request, path, dry_run=False).run()
-    if not report.ok:  # the database changed since the dry run
-        return render(request, "imports/review.html", {"report": report, "token": token, "name": path.name})
-    shutil.rmtree(path.parent, ignore_errors=True)
-    total = sum(c["new"] + c["updated"] for c in report.counts.values())
-    messages.success(request, f"导入完成：新增或更新 {total} 条记录")
-    return redirect("dashboard")
+    run = _own_run(request, token)
+    if run.state != ImportRun.State.CHECKED:  # only a clean dry run can be confirmed, once
+        return redirect("import-review", run.token)
+    updated = ImportRun.objects.filter(pk=run.pk, state=ImportRun.State.CHECKED).update(
+        state=ImportRun.State.IMPORTING)
+    if updated:  # a double click enqueues one import
+        tasks.import_upload.enqueue(run.pk)
+    return redirect("import-review", run.token)
 
 
 def import_errors(request, token):
     """The submitted workbook with every bad cell marked, to fix and upload again."""
-    _require_import(request)
     from .errorbook import error_workbook_bytes
+    from .reader import Source
 
-    path = _staged(request, token)
-    importer = _importer(request, path, dry_run=True)
-    report = importer.run()
-    data = error_workbook_bytes(importer.source, report.errors)
+    run = _own_run(request, token)
+    if not run.errors_file.exists() or not run.workbook.exists():
+        raise Http404
+    errors = [RowError(**e) for e in json.loads(run.errors_file.read_text(encoding="utf-8"))]
+    data = error_workbook_bytes(Source(run.workbook), errors)
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('导入错误标注.xlsx')}"
     return response

@@ -1,5 +1,9 @@
 """``dangjian demo [--port P]``: load the demo (DOMAIN §7) and serve the web app."""
 
+import ctypes
+import signal
+import socket
+import subprocess
 import sys
 import tempfile
 
@@ -52,6 +56,14 @@ def load_demo(today=None):
     return book
 
 
+def _die_with_parent():
+    """In the worker's process: end when the demo ends, however it ends (Linux; elsewhere see finally)."""
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 class Command(BaseCommand):
     help = "载入演示数据（阿拉善盟、杭锦旗等）并在 127.0.0.1:端口 上提供网页"
     requires_system_checks = []
@@ -78,5 +90,18 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<12} 密码 {password:<9} {description}")
         if no_serve:
             return
+        with socket.socket() as probe:  # runserver would exit at once, leaving the worker behind
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                self.stderr.write(f"端口 {port} 已被占用：请先关闭占用它的程序，或用 --port 另选端口。")
+                sys.exit(1)
         self.stdout.write(f"\n打开 http://127.0.0.1:{port}/ 登录。按 Ctrl+C 退出。\n")
-        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, use_threading=True)
+        # The worker for background jobs (the browser's imports), beside the web server.
+        worker = subprocess.Popen([sys.executable, "-m", "dangjian.cli", "db_worker", "--no-reload"],
+                                  preexec_fn=_die_with_parent)
+        try:
+            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, use_threading=True)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
