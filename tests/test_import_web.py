@@ -83,3 +83,17 @@ def test_the_database_worker_runs_both_steps(admin, tmp_path, settings):
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     assert 'data-testid="import-done"' in admin.get(review).content.decode()
     assert Organization.objects.count() == 7
+
+
+def test_staged_rosters_are_deleted_after_a_week(admin, tmp_path):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    review = upload(admin, write_xlsx(tmp_path / "book.xlsx", base()))
+    old = ImportRun.objects.get()
+    ImportRun.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
+    assert old.workbook.exists()
+    upload(admin, write_xlsx(tmp_path / "book.xlsx", base()))
+    assert not old.folder.exists()
+    assert admin.get(review).status_code == 200  # the run's record stays

@@ -6,11 +6,14 @@ else gets a 404, as for any record outside their scope.
 """
 
 import json
+import shutil
+from datetime import timedelta
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts.scope import Scope
@@ -39,6 +42,7 @@ def import_upload(request):
         if not upload.name.lower().endswith(".xlsx"):
             messages.error(request, "请上传 .xlsx 工作簿（可先下载模板）")
             return redirect("import")
+        _forget_old_uploads()
         run = ImportRun.objects.create(uploaded_by=request.user, file_name=upload.name[:255])
         run.folder.mkdir(parents=True)
         with open(run.workbook, "wb") as fh:
@@ -51,6 +55,14 @@ def import_upload(request):
         "within_label": scope.import_label,
         "runs": ImportRun.objects.filter(uploaded_by=request.user)[:10],
     })
+
+
+def _forget_old_uploads(days=7):
+    """Rosters hold personal data: a week after upload the staged files go (the run's record stays)."""
+    cutoff = timezone.now() - timedelta(days=days)
+    old = ImportRun.objects.filter(created_at__lt=cutoff, created_at__gte=cutoff - timedelta(days=30))
+    for run in old.exclude(state__in=ImportRun.PENDING):
+        shutil.rmtree(run.folder, ignore_errors=True)
 
 
 def import_review(request, token):
