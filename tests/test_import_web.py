@@ -68,9 +68,12 @@ def test_a_file_that_is_no_workbook_is_refused_in_chinese(admin, tmp_path):
     assert "无法读取工作簿，未写入任何数据" in page
 
 
-def test_the_database_worker_runs_both_steps(admin, tmp_path, settings):
+def test_the_database_worker_runs_both_steps(admin, tmp_path, settings, monkeypatch):
     """With the production backend the page polls while the job waits for `dangjian db_worker`."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # The worker drops stale connections between jobs; inside the test's transaction that would
+    # drop the test's own connection (PostgreSQL), so here it keeps it.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     review = upload(admin, write_xlsx(tmp_path / "book.xlsx", base()))
     page = admin.get(review).content.decode()
     assert 'data-testid="import-pending"' in page and 'hx-trigger="every 1s"' in page
