@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from dangjian.api import api
 from dangjian.compliance import views as compliance
@@ -34,6 +34,7 @@ urlpatterns = [
     path("import/<str:token>/confirm/", imports.import_confirm, name="import-confirm"),
     path("import/<str:token>/errors.xlsx", imports.import_errors, name="import-errors"),
     path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language switcher
     # Activity photos go through the scope; MEDIA_ROOT itself is never served.
     path("photos/<int:pk>/", contacts.activity_photo, name="activity-photo"),
 ]

@@ -160,3 +160,20 @@ def test_the_dashboard_draws_its_charts_with_chinese_text(world, live_server, pa
     # Every figure clicks through: the problems card opens the ledger behind it.
     page.click("[data-testid=card-4]")
     expect(page.get_by_test_id("problem-figures")).to_contain_text("共 2 个问题")
+
+
+def test_the_language_switcher_turns_the_interface_english_and_back(world, live_server, page, shot):
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_test_id("language-switch").get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_label("Username")).to_be_visible()
+    login(page, live_server, "a_leader")
+    nav = page.locator("header.navbar")
+    expect(nav.get_by_role("link", name="Compliance check")).to_be_visible()
+    page.goto(f"{live_server.url}/problems/")
+    expect(page.get_by_test_id("problem-figures")).to_contain_text("2 issues in 2 categories, 1 completed")
+    shot(page, "problems-english")
+    nav.get_by_test_id("language-switch").get_by_role("button", name="简体中文").click()
+    expect(page).to_have_url(re.compile(r"/problems/$"))
+    expect(page.get_by_test_id("problem-figures")).to_contain_text("共 2 个问题")
+    expect(nav.get_by_role("link", name="制度检查")).to_be_visible()

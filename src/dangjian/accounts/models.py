@@ -4,6 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
@@ -19,12 +20,12 @@ class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     person = models.ForeignKey(
         "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="accounts",
-        verbose_name="对应人员",
+        verbose_name=_("对应人员"),
     )
 
     class Meta:
-        verbose_name = "账户资料"
-        verbose_name_plural = "账户资料"
+        verbose_name = _("账户资料")
+        verbose_name_plural = _("账户资料")
 
 
 class RoleGrant(models.Model):
@@ -32,13 +33,13 @@ class RoleGrant(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants")
     organization = models.ForeignKey(
-        "orgs.Organization", on_delete=models.CASCADE, related_name="grants", verbose_name="授权组织"
+        "orgs.Organization", on_delete=models.CASCADE, related_name="grants", verbose_name=_("授权组织")
     )
-    role = models.CharField("角色", max_length=32, choices=Role.choices)
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
 
     class Meta:
-        verbose_name = "角色授权"
-        verbose_name_plural = "角色授权"
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
         constraints = [models.UniqueConstraint(fields=["user", "organization", "role"], name="grant_unique")]
 
     def __str__(self):
@@ -50,12 +51,12 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     key = models.CharField(max_length=64, unique=True)
-    name = models.CharField("用途", max_length=100, blank=True)
+    name = models.CharField(_("用途"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "API 令牌"
-        verbose_name_plural = "API 令牌"
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
 
     @classmethod
     def issue(cls, user, name=""):

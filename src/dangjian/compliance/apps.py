@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ComplianceConfig(AppConfig):
     name = "dangjian.compliance"
     label = "compliance"
-    verbose_name = "制度落实检查"
+    verbose_name = _("制度落实检查")

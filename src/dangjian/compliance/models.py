@@ -6,21 +6,22 @@ records (DOMAIN §4).
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Finding(models.Model):
     organization = models.ForeignKey(
-        "orgs.Organization", on_delete=models.CASCADE, related_name="findings", verbose_name="组织"
+        "orgs.Organization", on_delete=models.CASCADE, related_name="findings", verbose_name=_("组织")
     )
     person = models.ForeignKey(
         "people.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="findings",
-        verbose_name="涉及人员",
+        verbose_name=_("涉及人员"),
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="记录人")
-    text = models.TextField("督查意见")
-    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("记录人"))
+    text = models.TextField(_("督查意见"))
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "督查意见"
-        verbose_name_plural = "督查意见"
+        verbose_name = _("督查意见")
+        verbose_name_plural = _("督查意见")
         ordering = ["-created_at"]

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts.scope import Scope
@@ -97,5 +98,5 @@ def finding_new(request, code):
     if text:
         finding = Finding.objects.create(organization=org, author=request.user, text=text)
         record("finding recorded", actor=request.user, obj=finding, organization=org, after={"text": text})
-        messages.success(request, "已记录督查意见")
+        messages.success(request, gettext("已记录督查意见"))
     return redirect("org-detail", org.code)

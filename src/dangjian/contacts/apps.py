@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ContactsConfig(AppConfig):
     name = "dangjian.contacts"
     label = "contacts"
-    verbose_name = "联系点"
+    verbose_name = _("联系点")

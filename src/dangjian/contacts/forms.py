@@ -1,8 +1,10 @@
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy as _
 
 from dangjian.orgs.models import Organization
 from dangjian.people.models import Person
+from dangjian.web.labels import translated_choices
 
 from .models import ActivityKind, LinkKind
 
@@ -27,7 +29,7 @@ class CodeChoiceField(forms.CharField):
             return None
         obj = self.queryset.filter(code=value.strip()).first()
         if obj is None:
-            raise forms.ValidationError(f"编码“{value}”不存在或不在您的权限范围内")
+            raise forms.ValidationError(gettext("编码“%(code)s”不存在或不在您的权限范围内") % {"code": value})
         return obj
 
 
@@ -48,10 +50,10 @@ class MultipleImageField(forms.FileField):
 
 
 class LinkForm(forms.Form):
-    person = CodeChoiceField(label="人员编号", queryset=Person.objects.none())
-    organization = CodeChoiceField(label="组织编码", queryset=Organization.objects.none())
-    kind = forms.ChoiceField(label="联系类型", choices=LinkKind.choices)
-    start_date = forms.DateField(label="开始日期", required=False, widget=DateInput())
+    person = CodeChoiceField(label=_("人员编号"), queryset=Person.objects.none())
+    organization = CodeChoiceField(label=_("组织编码"), queryset=Organization.objects.none())
+    kind = forms.ChoiceField(label=_("联系类型"), choices=translated_choices(LinkKind.choices))
+    start_date = forms.DateField(label=_("开始日期"), required=False, widget=DateInput())
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,21 +63,21 @@ class LinkForm(forms.Form):
 
 
 class ChangeLinkForm(forms.Form):
-    kind = forms.ChoiceField(label="联系类型", choices=LinkKind.choices)
-    start_date = forms.DateField(label="开始日期", required=False, widget=DateInput())
-    end_date = forms.DateField(label="结束日期", required=False, widget=DateInput())
+    kind = forms.ChoiceField(label=_("联系类型"), choices=translated_choices(LinkKind.choices))
+    start_date = forms.DateField(label=_("开始日期"), required=False, widget=DateInput())
+    end_date = forms.DateField(label=_("结束日期"), required=False, widget=DateInput())
 
 
 class EndLinkForm(forms.Form):
-    end_date = forms.DateField(label="结束日期", widget=DateInput())
+    end_date = forms.DateField(label=_("结束日期"), widget=DateInput())
 
 
 class ActivityForm(forms.Form):
-    organization = CodeChoiceField(label="组织编码", queryset=Organization.objects.none())
-    date = forms.DateField(label="活动日期", widget=DateInput())
-    kind = forms.ChoiceField(label="活动类型", choices=ActivityKind.choices)
-    content = forms.CharField(label="内容", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    photos = MultipleImageField(label="照片", required=False)
+    organization = CodeChoiceField(label=_("组织编码"), queryset=Organization.objects.none())
+    date = forms.DateField(label=_("活动日期"), widget=DateInput())
+    kind = forms.ChoiceField(label=_("活动类型"), choices=translated_choices(ActivityKind.choices))
+    content = forms.CharField(label=_("内容"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    photos = MultipleImageField(label=_("照片"), required=False)
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,11 +88,11 @@ class ActivityForm(forms.Form):
         photos = self.cleaned_data.get("photos") or []
         for p in photos:
             if not (p.content_type or "").startswith("image/"):
-                raise forms.ValidationError("只能上传图片")
+                raise forms.ValidationError(gettext("只能上传图片"))
         return photos
 
     def clean_date(self):
         d = self.cleaned_data["date"]
         if d > timezone.localdate():
-            raise forms.ValidationError("活动日期不能晚于今天")
+            raise forms.ValidationError(gettext("活动日期不能晚于今天"))
         return d

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class LinkKind(models.TextChoices):
@@ -13,18 +14,18 @@ class ContactLink(models.Model):
     """「每人建立1个党建工作联系点，根据分管工作实际至少联系1个基层党支部」."""
 
     person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="contact_links", verbose_name="人员"
+        "people.Person", on_delete=models.CASCADE, related_name="contact_links", verbose_name=_("人员")
     )
     organization = models.ForeignKey(
-        "orgs.Organization", on_delete=models.CASCADE, related_name="contact_links", verbose_name="组织"
+        "orgs.Organization", on_delete=models.CASCADE, related_name="contact_links", verbose_name=_("组织")
     )
-    kind = models.CharField("联系类型", max_length=16, choices=LinkKind.choices)
-    start_date = models.DateField("开始日期", null=True, blank=True)
-    end_date = models.DateField("结束日期", null=True, blank=True)
+    kind = models.CharField(_("联系类型"), max_length=16, choices=LinkKind.choices)
+    start_date = models.DateField(_("开始日期"), null=True, blank=True)
+    end_date = models.DateField(_("结束日期"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "联系点"
-        verbose_name_plural = "联系点"
+        verbose_name = _("联系点")
+        verbose_name_plural = _("联系点")
         indexes = [
             models.Index(fields=["person", "organization"], name="link_person_org"),
             models.Index(fields=["organization"], name="link_org"),
@@ -56,18 +57,18 @@ class Activity(models.Model):
     """
 
     person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="activities", verbose_name="人员"
+        "people.Person", on_delete=models.CASCADE, related_name="activities", verbose_name=_("人员")
     )
     organization = models.ForeignKey(
-        "orgs.Organization", on_delete=models.CASCADE, related_name="activities", verbose_name="组织"
+        "orgs.Organization", on_delete=models.CASCADE, related_name="activities", verbose_name=_("组织")
     )
-    date = models.DateField("活动日期")
-    kind = models.CharField("活动类型", max_length=16, choices=ActivityKind.choices)
-    content = models.TextField("内容", blank=True)
+    date = models.DateField(_("活动日期"))
+    kind = models.CharField(_("活动类型"), max_length=16, choices=ActivityKind.choices)
+    content = models.TextField(_("内容"), blank=True)
 
     class Meta:
-        verbose_name = "活动"
-        verbose_name_plural = "活动"
+        verbose_name = _("活动")
+        verbose_name_plural = _("活动")
         indexes = [
             models.Index(fields=["person", "organization", "date"], name="activity_person_org_date"),
             models.Index(fields=["organization", "date"], name="activity_org_date"),
@@ -78,10 +79,10 @@ class Activity(models.Model):
 
 
 class ActivityPhoto(models.Model):
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="photos", verbose_name="活动")
-    image = models.FileField("照片", upload_to="activities/%Y/%m/")
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="photos", verbose_name=_("活动"))
+    image = models.FileField(_("照片"), upload_to="activities/%Y/%m/")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "活动照片"
-        verbose_name_plural = "活动照片"
+        verbose_name = _("活动照片")
+        verbose_name_plural = _("活动照片")

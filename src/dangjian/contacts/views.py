@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from dangjian.accounts.scope import Scope
 from dangjian.compliance.feedback import link_feedback
@@ -16,7 +17,8 @@ from .models import Activity, ContactLink
 
 def _apply_errors(form, exc):
     for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
+        # The services' messages are Chinese msgids (the API returns them as they are).
+        form.add_error(field if field in form.fields else None, [gettext(e) for e in errors])
 
 
 def _save_link(request, form, change, denied, done):
@@ -50,8 +52,9 @@ def link_new(request):
     saved = _save_link(
         request, form,
         lambda c: services.set_up_link(request.user, c["person"], c["organization"], c["kind"], c["start_date"]),
-        "您只能为本人建立联系点（组织部管理员可为范围内任何人建立）",
-        lambda link: f"已建立{link.get_kind_display()}：{link.organization.name}")
+        gettext("您只能为本人建立联系点（组织部管理员可为范围内任何人建立）"),
+        lambda link: gettext("已建立%(kind)s：%(org)s") % {"kind": gettext(link.get_kind_display()),
+                                                          "org": link.organization.name})
     return saved or render(request, "contacts/link_form.html", {"form": form})
 
 
@@ -75,7 +78,8 @@ def link_change(request, pk):
     saved = _save_link(
         request, form,
         lambda c: services.change_link(request.user, link, c["kind"], c["start_date"], c["end_date"]),
-        "您无权修改这条联系", lambda link: f"已修改与{link.organization.name}的联系")
+        gettext("您无权修改这条联系"),
+        lambda link: gettext("已修改与%(org)s的联系") % {"org": link.organization.name})
     return saved or render(request, "contacts/link_end.html", {"form": form, "link": link, "change": True})
 
 
@@ -84,7 +88,8 @@ def link_end(request, pk):
     form = EndLinkForm(request.POST or None, initial={"end_date": timezone.localdate()})
     saved = _save_link(
         request, form, lambda c: services.end_link(request.user, link, c["end_date"]),
-        "您无权结束这条联系", lambda link: f"已结束与{link.organization.name}的联系")
+        gettext("您无权结束这条联系"),
+        lambda link: gettext("已结束与%(org)s的联系") % {"org": link.organization.name})
     return saved or render(request, "contacts/link_end.html", {"form": form, "link": link})
 
 
@@ -95,7 +100,7 @@ def activity_new(request):
     if request.GET.get("person") or request.POST.get("person"):
         person = get_object_or_404(scope.people(), code=request.GET.get("person") or request.POST.get("person"))
     if person is None:
-        messages.error(request, "您的账户没有对应的人员，无法记录活动")
+        messages.error(request, gettext("您的账户没有对应的人员，无法记录活动"))
         return redirect("dashboard")
     form = ActivityForm(request.POST or None, request.FILES or None, scope=scope,
                         initial={"organization": request.GET.get("org", "")})
@@ -105,9 +110,10 @@ def activity_new(request):
             services.log_activity(request.user, person, c["organization"], c["date"], c["kind"], c["content"],
                                   c["photos"])
         except PermissionDenied:
-            form.add_error(None, "您无权为该人员在该组织记录活动")
+            form.add_error(None, gettext("您无权为该人员在该组织记录活动"))
         else:
-            messages.success(request, f"已记录活动：{c['organization'].name} {c['date']}")
+            messages.success(request, gettext("已记录活动：%(org)s %(date)s") % {"org": c["organization"].name,
+                                                                              "date": c["date"]})
             return redirect("person-detail", person.code)
     linked = (ContactLink.objects.filter(person=person).select_related("organization")
               .order_by("organization__name"))

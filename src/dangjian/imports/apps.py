@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ImportsConfig(AppConfig):
     name = "dangjian.imports"
     label = "imports"
-    verbose_name = "数据导入"
+    verbose_name = _("数据导入")

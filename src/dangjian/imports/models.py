@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ImportRun(models.Model):
@@ -25,20 +26,20 @@ class ImportRun(models.Model):
     PENDING = (State.CHECKING, State.IMPORTING)
     SHOWN_ERRORS = 1000
 
-    token = models.UUIDField("令牌", default=uuid.uuid4, unique=True, editable=False)
+    token = models.UUIDField(_("令牌"), default=uuid.uuid4, unique=True, editable=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_runs",
-                                    verbose_name="上传人")
-    file_name = models.CharField("文件名", max_length=255)
-    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.CHECKING)
-    report = models.JSONField("结果", null=True, blank=True)
-    error_count = models.PositiveIntegerField("错误数", default=0)
-    failure = models.TextField("失败原因", blank=True)
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+                                    verbose_name=_("上传人"))
+    file_name = models.CharField(_("文件名"), max_length=255)
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.CHECKING)
+    report = models.JSONField(_("结果"), null=True, blank=True)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    failure = models.TextField(_("失败原因"), blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
-        verbose_name = "网页导入"
-        verbose_name_plural = "网页导入"
+        verbose_name = _("网页导入")
+        verbose_name_plural = _("网页导入")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["uploaded_by", "-created_at"], name="importrun_user_created")]
 

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts.scope import Scope
@@ -40,7 +41,7 @@ def import_upload(request):
     if request.method == "POST" and request.FILES.get("workbook"):
         upload = request.FILES["workbook"]
         if not upload.name.lower().endswith(".xlsx"):
-            messages.error(request, "请上传 .xlsx 工作簿（可先下载模板）")
+            messages.error(request, gettext("请上传 .xlsx 工作簿（可先下载模板）"))
             return redirect("import")
         _forget_old_uploads()
         run = ImportRun.objects.create(uploaded_by=request.user, file_name=upload.name[:255])

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrgsConfig(AppConfig):
     name = "dangjian.orgs"
     label = "orgs"
-    verbose_name = "党组织"
+    verbose_name = _("党组织")

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
 
@@ -45,17 +46,17 @@ class Organization(MP_Node):
 
     steplen = 4
 
-    code = models.CharField("组织编码", max_length=64, unique=True)
-    name = models.CharField("组织名称", max_length=200)
-    kind = models.CharField("组织类型", max_length=32, choices=OrgKind.choices)
-    domain = models.CharField("所属领域", max_length=32, choices=Domain.choices, blank=True)
-    name_initials = models.CharField("拼音首字母", max_length=200, blank=True, db_index=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    code = models.CharField(_("组织编码"), max_length=64, unique=True)
+    name = models.CharField(_("组织名称"), max_length=200)
+    kind = models.CharField(_("组织类型"), max_length=32, choices=OrgKind.choices)
+    domain = models.CharField(_("所属领域"), max_length=32, choices=Domain.choices, blank=True)
+    name_initials = models.CharField(_("拼音首字母"), max_length=200, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
-        verbose_name = "党组织"
-        verbose_name_plural = "党组织"
+        verbose_name = _("党组织")
+        verbose_name_plural = _("党组织")
         indexes = [models.Index(fields=["kind", "path"], name="org_kind_path")]
 
     def __str__(self):
@@ -78,14 +79,14 @@ class TierRating(models.Model):
     """
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="tier_ratings", verbose_name="党支部"
+        Organization, on_delete=models.CASCADE, related_name="tier_ratings", verbose_name=_("党支部")
     )
-    tier = models.CharField("支部等次", max_length=16, choices=Tier.choices)
-    rated_on = models.DateField("定级日期", null=True, blank=True)
+    tier = models.CharField(_("支部等次"), max_length=16, choices=Tier.choices)
+    rated_on = models.DateField(_("定级日期"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "支部定级"
-        verbose_name_plural = "支部定级"
+        verbose_name = _("支部定级")
+        verbose_name_plural = _("支部定级")
         ordering = ["organization", models.F("rated_on").asc(nulls_first=True)]
         constraints = [
             models.UniqueConstraint(fields=["organization", "rated_on"], name="tier_unique_dated"),

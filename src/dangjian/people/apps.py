@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PeopleConfig(AppConfig):
     name = "dangjian.people"
     label = "people"
-    verbose_name = "人员与任职"
+    verbose_name = _("人员与任职")

@@ -2,19 +2,20 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Person(models.Model):
-    code = models.CharField("人员编号", max_length=64, unique=True)
-    name = models.CharField("姓名", max_length=100)
-    id_card = models.CharField("身份证号", max_length=18, blank=True)
-    mobile = models.CharField("手机号", max_length=11, blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    code = models.CharField(_("人员编号"), max_length=64, unique=True)
+    name = models.CharField(_("姓名"), max_length=100)
+    id_card = models.CharField(_("身份证号"), max_length=18, blank=True)
+    mobile = models.CharField(_("手机号"), max_length=11, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
-        verbose_name = "人员"
-        verbose_name_plural = "人员"
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
 
     def __str__(self):
         return f"{self.name}（{self.code}）"
@@ -33,17 +34,17 @@ class Post(models.Model):
     (责任主体) while it is active.
     """
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="posts", verbose_name="人员")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="posts", verbose_name=_("人员"))
     organization = models.ForeignKey(
-        "orgs.Organization", on_delete=models.CASCADE, related_name="posts", verbose_name="组织"
+        "orgs.Organization", on_delete=models.CASCADE, related_name="posts", verbose_name=_("组织")
     )
-    role = models.CharField("职务", max_length=16, choices=PostRole.choices)
-    start_date = models.DateField("任职日期", null=True, blank=True)
-    end_date = models.DateField("免职日期", null=True, blank=True)
+    role = models.CharField(_("职务"), max_length=16, choices=PostRole.choices)
+    start_date = models.DateField(_("任职日期"), null=True, blank=True)
+    end_date = models.DateField(_("免职日期"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "任职"
-        verbose_name_plural = "任职"
+        verbose_name = _("任职")
+        verbose_name_plural = _("任职")
         indexes = [
             models.Index(fields=["organization", "role"], name="post_org_role"),
             models.Index(fields=["person", "organization"], name="post_person_org"),

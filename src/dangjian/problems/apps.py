@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProblemsConfig(AppConfig):
     name = "dangjian.problems"
     label = "problems"
-    verbose_name = "民生问题"
+    verbose_name = _("民生问题")

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext, gettext_noop, pgettext
 
 from dangjian.accounts.scope import Scope
 from dangjian.compliance.rules import run_check
@@ -17,7 +18,7 @@ from dangjian.orgs.queries import subtree_q, tier_distribution, tier_transitions
 from dangjian.problems.reports import problem_figures
 from dangjian.web.cache import cached
 
-TIER_LABELS = dict(Tier.choices) | {None: "未定级"}
+TIER_LABELS = dict(Tier.choices) | {None: gettext_noop("未定级")}  # Chinese; translated when shown
 TIER_ORDER = [Tier.ADVANCED, Tier.MIDDLE, Tier.LAGGING, None]
 
 
@@ -55,7 +56,9 @@ def dashboard(request):
         return render(request, "web/no_scope.html")
     root = scope_root(request)
     as_of = today()
-    context = cached("dashboard", (root.pk if root else None, as_of), lambda: dashboard_figures(root, as_of))
+    # The figures hold the page's words too (chart titles, card labels): one cached copy per language.
+    context = cached("dashboard", (root.pk if root else None, as_of, get_language()),
+                     lambda: dashboard_figures(root, as_of))
     return render(request, "web/dashboard.html", {**context, "root": root, "roots": scope.root_orgs, "as_of": as_of})
 
 
@@ -85,44 +88,47 @@ def dashboard_figures(root, as_of):
     check_url = reverse("check")
     org_url = reverse("org-list")
     problems_url = reverse("problem-list")
+    # Translators: a strftime format for the first day of the year in the tier chart's title.
+    start = year_start.strftime(gettext("%Y年%m月%d日"))
     charts = {
         "tiers": {
-            "title": f"支部等次（{year_start:%Y年%m月%d日} 与今天）",
-            "categories": [TIER_LABELS[t] for t in TIER_ORDER],
+            "title": gettext("支部等次（%(start)s 与今天）") % {"start": start},
+            "categories": [gettext(TIER_LABELS[t]) for t in TIER_ORDER],
             "series": [
                 {"name": f"{year_start:%Y-%m-%d}", "data": [tiers_then.get(t, 0) for t in TIER_ORDER]},
-                {"name": "今天", "data": [tiers_now.get(t, 0) for t in TIER_ORDER]},
+                {"name": gettext("今天"), "data": [tiers_now.get(t, 0) for t in TIER_ORDER]},
             ],
             "links": [f"{org_url}?kind=branch&tier={t or 'none'}{org_param}" for t in TIER_ORDER],
         },
         "visits": {
-            "title": "近 12 个月到联系点开展活动次数",
+            "title": gettext("近 12 个月到联系点开展活动次数"),
             "categories": [f"{m:%Y-%m}" for m in months],
-            "series": [{"name": "活动", "data": [by_month.get(m, 0) for m in months]}],
+            "series": [{"name": gettext("活动"), "data": [by_month.get(m, 0) for m in months]}],
             "links": [f"{reverse('activity-list')}?month={m:%Y-%m}{org_param}" for m in months],
         },
         "problems": {
-            "title": "民生问题（按类别，前 15 类）",
+            "title": gettext("民生问题（按类别，前 15 类）"),
             "categories": [r["category"] for r in problems.by_category[:15]],
             "series": [
-                {"name": "问题数", "data": [r["problems"] for r in problems.by_category[:15]]},
-                {"name": "已办结", "data": [r["completed"] for r in problems.by_category[:15]]},
+                {"name": gettext("问题数"), "data": [r["problems"] for r in problems.by_category[:15]]},
+                {"name": gettext("已办结"), "data": [r["completed"] for r in problems.by_category[:15]]},
             ],
             "links": [f"{problems_url}?category={r['category']}{org_param}" for r in problems.by_category[:15]],
         },
     }
     cards = [
-        ("责任主体达标", f"{s['compliant_leaders']} / {s['responsible_leaders']}", f"{check_url}?{org_param[1:]}",
-         "没有任何问题的责任主体 / 全部责任主体"),
-        ("后进支部有人联系", f"{s['covered_lagging_branches']} / {s['lagging_branches']}",
-         f"{check_url}?rule=lagging-branch-uncovered{org_param}", "已有责任主体联系的后进党支部 / 全部后进党支部"),
-        ("党支部", s["branches"], f"{org_url}?kind=branch{org_param}", "范围内党支部总数"),
-        ("民生问题办结", f"{problems.completed} / {problems.problems}", f"{problems_url}?{org_param[1:]}",
-         f"办结率 {problems.completion_rate * 100:.1f}%，{problems.categories} 类"),
+        (gettext("责任主体达标"), f"{s['compliant_leaders']} / {s['responsible_leaders']}",
+         f"{check_url}?{org_param[1:]}", gettext("没有任何问题的责任主体 / 全部责任主体")),
+        (gettext("后进支部有人联系"), f"{s['covered_lagging_branches']} / {s['lagging_branches']}",
+         f"{check_url}?rule=lagging-branch-uncovered{org_param}", gettext("已有责任主体联系的后进党支部 / 全部后进党支部")),
+        (pgettext("count", "党支部"), s["branches"], f"{org_url}?kind=branch{org_param}", gettext("范围内党支部总数")),
+        (gettext("民生问题办结"), f"{problems.completed} / {problems.problems}", f"{problems_url}?{org_param[1:]}",
+         gettext("办结率 %(rate).1f%%，%(categories)s 类")
+         % {"rate": problems.completion_rate * 100, "categories": problems.categories}),
     ]
     return {
         "cards": cards, "charts": charts,
-        "transitions": [(TIER_LABELS[a], TIER_LABELS[b], n) for a, b, n in
+        "transitions": [(gettext(TIER_LABELS[a]), gettext(TIER_LABELS[b]), n) for a, b, n in
                         sorted(transitions, key=lambda t: (TIER_ORDER.index(t[0]), TIER_ORDER.index(t[1])))],
         "violations_by_rule": _count_by_rule(check),
     }
