@@ -151,6 +151,21 @@ def test_api_token_auth_for_scripts(world):
     assert c.get("/api/orgs/B", HTTP_AUTHORIZATION=f"Bearer {token.key}").status_code == 404
 
 
+def test_scripts_write_with_a_token_and_the_browser_needs_its_csrf_token(world):
+    """A token needs no CSRF token (no cookie is involved); a session's write without one is refused."""
+    token = ApiToken.issue(world.users["a_admin"], "script")
+    c = Client(enforce_csrf_checks=True)
+    visit = {"person": "PA", "org": "A1S", "date": "2026-11-02", "kind": "research", "content": "脚本录入"}
+    r = c.post("/api/activities", visit, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token.key}")
+    assert r.status_code in (200, 201), r.content
+    assert Activity.objects.filter(content="脚本录入").count() == 1
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(world.users["a_admin"])
+    r = browser.post("/api/activities", {**visit, "content": "无令牌"}, content_type="application/json")
+    assert r.status_code in (401, 403)
+    assert not Activity.objects.filter(content="无令牌").exists()
+
+
 def test_api_check_matches_the_command(world, capsys):
     import json
 

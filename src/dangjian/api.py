@@ -11,12 +11,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Schema
+from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer, django_auth
 
 from dangjian.accounts.models import ApiToken
 from dangjian.accounts.scope import Scope
-from dangjian.compliance.rules import run_check
+from dangjian.compliance.rules import input_problems, run_check
 from dangjian.contacts import services as contact_services
 from dangjian.contacts.models import Activity, ActivityKind, ContactLink, LinkKind
 from dangjian.orgs.models import Organization
@@ -37,7 +38,9 @@ class BearerToken(HttpBearer):
 
 api = NinjaAPI(
     title="dangjian API", version="1", description="党建工作联系点制度：组织、人员、联系点、活动、民生问题与制度检查",
-    auth=[django_auth, BearerToken()], urls_namespace="api",
+    # The token first: ninja's session auth refuses a request without a CSRF token before the
+    # token is looked at, which would refuse every script's write.
+    auth=[BearerToken(), django_auth], urls_namespace="api",
 )
 
 
@@ -233,7 +236,10 @@ def check(request, as_of: date | None = None, org: str = "", visit_days: int = 9
             root = roots[0]
         else:
             raise Http404
-    as_of, visit_days = as_of or timezone.localdate(), max(1, visit_days)
+    problems = input_problems(as_of=as_of, visit_days=visit_days)
+    if problems:
+        raise HttpError(422, "；".join(problems))
+    as_of = as_of or timezone.localdate()
     # The same cache as the check page: one computation per data version, shared by both.
     return cached("check", (root.pk if root else None, as_of, visit_days),
                   lambda: run_check(as_of=as_of, scope=root, visit_days=visit_days)).as_json()
