@@ -37,3 +37,18 @@ def test_token_command_issues_a_working_token(tree, capsys):
     r = Client().get("/api/orgs", HTTP_AUTHORIZATION=f"Bearer {key}")
     assert r.status_code == 200
     assert [o["code"] for o in r.json()["items"]] == ["A"]
+
+
+def test_the_api_docs_work_without_internet(db):
+    """Swagger UI comes from the app's own static files, not a CDN (government intranets are offline)."""
+    import re
+
+    from django.contrib.auth import get_user_model
+
+    c = Client()
+    c.force_login(get_user_model().objects.create_user("reader", password="pw-for-tests-1"))
+    page = c.get("/api/docs").content.decode()
+    assert "cdn." not in page and "https://" not in page
+    for src in re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', page):
+        assert src.startswith("/static/"), src
+        assert c.get(src).status_code == 200, src

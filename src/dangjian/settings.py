@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # its bundled Swagger UI: /api/docs works on an intranet without internet
     "dangjian.web",
     "dangjian.accounts",
     "dangjian.audit",
