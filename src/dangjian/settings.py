@@ -171,3 +171,16 @@ TASKS = {"default": {"BACKEND": {
 
 # Rule defaults (CONTRACT §3).
 DANGJIAN_VISIT_DAYS = 90
+
+# Errors (with their tracebacks) go to standard error whatever DEBUG says, so an operator
+# can diagnose a 500 from the server's log; our own modules log warnings too.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "dangjian": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+    },
+}

@@ -177,6 +177,22 @@ class CheckResult:
         }
 
 
+# The range of inputs a check accepts: wider than any real question, narrow enough that the
+# visit window's first day is a valid date on both databases.
+EARLIEST_AS_OF = date(1900, 1, 1)
+MAX_VISIT_DAYS = 36500
+
+
+def input_problems(as_of=None, visit_days=None):
+    """Chinese messages for a check date or visit period outside what a check accepts."""
+    problems = []
+    if as_of is not None and as_of < EARLIEST_AS_OF:
+        problems.append(f"检查日期不能早于 {EARLIEST_AS_OF.isoformat()}")
+    if visit_days is not None and not 1 <= visit_days <= MAX_VISIT_DAYS:
+        problems.append(f"活动周期天数应在 1 到 {MAX_VISIT_DAYS} 之间")
+    return problems
+
+
 def _params(as_of, visit_days):
     return {
         "d": as_of.isoformat(),

@@ -1,3 +1,4 @@
+import dataclasses
 import tempfile
 from datetime import date
 from urllib.parse import quote
@@ -18,20 +19,34 @@ from dangjian.web.cache import cached
 
 from .exports import check_to_xlsx
 from .models import Finding
-from .rules import RULES, run_check
+from .rules import MAX_VISIT_DAYS, RULES, input_problems, run_check
 
 
 def _check_from_request(request):
+    """(result, root) for the page's parameters; a bad date or period is said on the page and replaced."""
     scope = Scope.of(request.user)
     p = request.GET
-    try:
-        as_of = date.fromisoformat(p["as_of"]) if p.get("as_of") else timezone.localdate()
-    except ValueError:
-        as_of = timezone.localdate()
-    try:
-        visit_days = max(1, int(p.get("visit_days") or 90))
-    except ValueError:
-        visit_days = 90
+    as_of = timezone.localdate()
+    if p.get("as_of"):
+        try:
+            wanted = date.fromisoformat(p["as_of"])
+        except ValueError:
+            messages.warning(request, gettext("检查日期“%(value)s”不是 YYYY-MM-DD 格式的日期，已按今天检查") % {"value": p["as_of"]})
+        else:
+            problems = input_problems(as_of=wanted)
+            for problem in problems:
+                messages.warning(request, gettext("%(problem)s，已按今天检查") % {"problem": problem})
+            as_of = as_of if problems else wanted
+    visit_days = 90
+    if p.get("visit_days"):
+        try:
+            wanted = int(p["visit_days"])
+        except ValueError:
+            wanted = 0
+        if input_problems(visit_days=wanted):
+            messages.warning(request, gettext("活动周期天数应在 1 到 %(max)s 之间，已按 90 天检查") % {"max": MAX_VISIT_DAYS})
+        else:
+            visit_days = wanted
     if p.get("org"):
         root = scope.filter(Organization.objects.filter(code=p["org"]), "path").first()
         if root is None:
@@ -79,6 +94,9 @@ def _url_for_code(name):
 
 def check_export(request):
     result, root = _check_from_request(request)
+    rule = request.GET.get("rule", "")
+    if rule:  # the workbook holds what the page shows
+        result = dataclasses.replace(result, violations=[v for v in result.violations if v.rule == rule])
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as fh:
         check_to_xlsx(result, fh.name)
         data = open(fh.name, "rb").read()

@@ -7,17 +7,20 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from dangjian.compliance.exports import check_to_xlsx, check_to_table
-from dangjian.compliance.rules import run_check
+from dangjian.compliance.rules import input_problems, run_check
 from dangjian.orgs.models import Organization
 
 
 def iso_date(value):
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        import argparse
+    import argparse
 
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
         raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{value}")
+    for problem in input_problems(as_of=day):
+        raise argparse.ArgumentTypeError(f"{problem}：{value}")
+    return day
 
 
 def positive_int(value):
@@ -29,6 +32,8 @@ def positive_int(value):
         raise argparse.ArgumentTypeError(f"应为正整数：{value}")
     if number < 1:
         raise argparse.ArgumentTypeError(f"应为正整数：{value}")
+    for problem in input_problems(visit_days=number):
+        raise argparse.ArgumentTypeError(f"{problem}：{value}")
     return number
 
 
