@@ -16,6 +16,10 @@ class WorkbookError(Exception):
     """The file cannot be read as a workbook at all."""
 
 
+class LongNumber(str):
+    """The text of a number cell too long for Excel to have kept exactly (a 身份证号 typed as a number)."""
+
+
 def _cell_text(value):
     """A cell as text for validation; real dates stay dates."""
     if value is None:
@@ -28,6 +32,8 @@ def _cell_text(value):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
         if value.is_integer():
+            if abs(value) >= 1e15:  # Excel keeps 15 significant digits: the rest are already lost
+                return LongNumber(int(value))
             return str(int(value))
         return repr(value)
     if isinstance(value, int):
@@ -38,7 +44,7 @@ def _cell_text(value):
 class Source:
     """Sheets of one workbook, by name."""
 
-    def __init__(self, path):
+    def __init__(self, path, display_name=""):
         self.path = Path(path)
         if self.path.is_dir():
             self.kind = "csv"
@@ -49,10 +55,11 @@ class Source:
             try:
                 self._book = CalamineWorkbook.from_path(str(self.path))
             except Exception as exc:  # calamine raises several types for unreadable files
-                raise WorkbookError(f"无法读取工作簿 {self.path.name}：{exc}") from exc
+                raise WorkbookError(f"无法读取工作簿 {display_name or self.path.name}：文件已损坏或不是 Excel 工作簿"
+                                    f"（请用 Excel 或 WPS 打开后另存为 .xlsx 再上传；详情：{exc}）") from exc
             self.sheet_names = list(self._book.sheet_names)
         else:
-            raise WorkbookError(f"不支持的文件：{self.path.name}（应为 .xlsx 工作簿或 CSV 文件夹）")
+            raise WorkbookError(f"不支持的文件：{display_name or self.path.name}（应为 .xlsx 工作簿或 CSV 文件夹）")
 
     def rows(self, sheet):
         """Yield (row_number, [cell, …]) for every row, the header first as row 1."""

@@ -78,14 +78,15 @@ def _fmt_key_date(d):
 
 
 class Importer:
-    def __init__(self, path, dry_run=False, actor=None, within=None, within_label=""):
+    def __init__(self, path, dry_run=False, actor=None, within=None, within_label="", display_name=""):
         """``within``: the paths of the subtrees the importing user manages (None: the whole tree).
 
         Every organization the workbook creates, changes or refers to must then lie in one of
         them, and so must every existing problem and changed person it touches; each row that
         reaches outside is an error like any other, and nothing is written.
         """
-        self.source = Source(path)
+        self.source = Source(path, display_name)
+        self.display_name = display_name or self.source.path.name
         self.within = None if within is None else tuple(within)
         self.within_label = within_label
         self.report = ImportReport(dry_run=dry_run)
@@ -334,11 +335,19 @@ class Importer:
 
     def _validate_people(self, sheet):
         rows = {}  # code -> (row, values) for ``within``
+        id_cards = {}  # 身份证号 -> first row: the same number twice is most likely a typing slip
         for number, v, errors in self.rows(sheet):
             self._report_cells(sheet, number, errors)
             code = v["人员编号"]
             if code is None:
                 continue
+            card = v["身份证号"]
+            if card:
+                if card in id_cards:
+                    self.report.warnings.append(RowError(sheet, number, "身份证号",
+                                                         f"与第 {id_cards[card]} 行的身份证号相同，请核对"))
+                else:
+                    id_cards[card] = number
             if code in self.person_codes:
                 self.error(sheet, number, "人员编号", f"人员编号“{code}”与第 {self.person_codes[code]} 行重复")
                 continue
@@ -674,7 +683,7 @@ class Importer:
             if changed and not self.dry_run:  # importing the same data again writes nothing at all
                 changes = {s: dict(c) for s, c in self.report.counts.items()}
                 record("workbook imported", actor=self.actor, label="" if self.actor else "命令行导入",
-                       after={"file": self.source.path.name, "counts": changes})
+                       after={"file": self.display_name, "counts": changes})
                 refresh_statistics()
         return self.report
 

@@ -9,6 +9,8 @@ from dangjian.orgs.models import Domain, OrgKind, Tier
 from dangjian.people.models import PostRole
 from dangjian.problems.models import ProblemStatus
 
+from .reader import LongNumber
+
 
 def _by_label(choices):
     return {label: value for value, label in choices.choices}
@@ -145,6 +147,9 @@ def clean_cell(column, raw):
         if text in column.choices:
             return column.choices[text], None
         return None, f"“{text}”不是有效选项（可选：{'、'.join(column.choices)}）"
+    if isinstance(raw, LongNumber):
+        return None, (f"{column.name}被存成了数字，Excel 只保留 15 位有效数字，后几位已丢失（现为 {text}）："
+                      "请把该列设为“文本”格式后重新输入")
     if column.kind == "idcard":
         error = id_card_error(text)
         return (None, error) if error else (text.upper(), None)

@@ -38,7 +38,7 @@ def _run(run_id, dry_run):
     State = ImportRun.State
     try:
         report = Importer(run.workbook, dry_run=dry_run, actor=run.uploaded_by, within=scope.import_within,
-                          within_label=scope.import_label).run()
+                          within_label=scope.import_label, display_name=run.file_name).run()
     except WorkbookError as exc:
         run.state, run.report, run.error_count = State.REJECTED, {"ok": False, "fatal": str(exc), "errors": []}, 1
     except Exception as exc:  # a bug, not bad input: say so on the page and keep the trace in the log

@@ -51,6 +51,9 @@ def import_upload(request):
                 fh.write(chunk)
         tasks.check_upload.enqueue(run.pk)
         return redirect("import-review", run.token)
+    if request.method == "POST":
+        messages.error(request, gettext("请先选择要上传的 .xlsx 工作簿"))
+        return redirect("import")
     scope = Scope.of(request.user)
     return render(request, "imports/upload.html", {
         "within_label": scope.import_label,
