@@ -72,7 +72,7 @@ def test_outside_the_scope_everything_is_404(world, role):
 def test_inside_the_scope_pages_answer(world, role):
     c = client_for(world.users[role])
     for url in ["/", "/orgs/", "/orgs/A/", "/orgs/A1S/", "/people/PA/", "/people/PAS/", "/orgs/A/children/",
-                "/check/", "/check/?org=A1", "/problems/", "/activities/", "/orgs/?q=甲", "/api/orgs", "/api/check",
+                "/check/", "/check/?org=A1", "/problems/", "/activities/", "/orgs/?q=甲", "/audit/", "/api/orgs", "/api/check",
                 "/api/orgs/A1S", "/api/people/PA", "/api/links", "/api/activities", "/api/problems"]:
         assert c.get(url).status_code == 200, url
 
@@ -80,7 +80,7 @@ def test_inside_the_scope_pages_answer(world, role):
 @pytest.mark.parametrize("role", A_ROLES + ["a_branch"])
 def test_lists_and_search_never_show_the_other_banner(world, role):
     c = client_for(world.users[role])
-    pages = ["/", "/orgs/?q=乙", "/orgs/?kind=branch", "/orgs/?tier=lagging", "/problems/", "/activities/",
+    pages = ["/", "/orgs/?q=乙", "/orgs/?kind=branch", "/orgs/?tier=lagging", "/problems/", "/activities/", "/audit/",
              "/check/", "/api/orgs?limit=1000", "/api/problems", "/api/activities", "/api/links", "/api/check",
              "/api/reports/problems"]
     for url in pages:
@@ -138,7 +138,7 @@ def test_a_leader_sets_up_their_own_link_but_not_someone_elses(world):
     assert ContactLink.objects.filter(person__code="PA", organization__code="A1S").exists()
     page = c.get("/people/PA/").content.decode()
     assert "甲嘎查党支部" in page
-    assert "contact link set up" in page  # the audit trail on the person's page
+    assert "建立联系" in page[page.index('data-testid="audit"'):]  # the audit trail on the person's page
 
 
 def test_api_token_auth_for_scripts(world):
@@ -230,7 +230,11 @@ def test_changing_and_ending_a_link_is_audited_and_checked(world):
     r = c.post(f"/links/{link.pk}/end/", {"end_date": "2026-11-01"})
     assert r.status_code == 302
     page = c.get("/people/PA/").content.decode()
-    assert "contact link changed" in page and "contact link ended" in page
+    audit = page[page.index('data-testid="audit"'):]
+    assert "修改联系" in audit and "结束联系" in audit and "contact link" not in audit
+    assert "<del class=\"text-secondary\">联系支部</del> → 联系点" in audit  # the kind, in words
+    assert "<del class=\"text-secondary\">—</del> → 2026-11-01" in audit  # the end date set
+    assert "a_admin" in audit  # who did it
     # The branch's secretary sees the link but may not change a leader's link.
     other = client_for(world.users["a_branch"])
     r = other.post(f"/links/{link.pk}/change/", {"kind": "branch_link", "start_date": "2026-02-01"})

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from dangjian.api import api
+from dangjian.audit import views as audit
 from dangjian.compliance import views as compliance
 from dangjian.contacts import views as contacts
 from dangjian.imports import views as imports
@@ -27,6 +28,7 @@ urlpatterns = [
     path("activities/new/", contacts.activity_new, name="activity-new"),
     path("problems/", problems.ProblemList.as_view(), name="problem-list"),
     path("check/", compliance.check, name="check"),
+    path("audit/", audit.AuditList.as_view(), name="audit-list"),
     path("check/export.xlsx", compliance.check_export, name="check-export"),
     path("import/", imports.import_upload, name="import"),
     path("import/template.xlsx", imports.import_template, name="import-template"),

@@ -41,4 +41,4 @@ def audit_for(obj=None, organization=None, related=(), limit=50):
         q |= Q(object_type=o._meta.label_lower, object_id=str(o.pk))
     if organization is not None:
         q |= Q(organization=organization)
-    return AuditEvent.objects.filter(q).select_related("actor")[:limit]
+    return AuditEvent.objects.filter(q).select_related("actor", "actor__profile__person")[:limit]

@@ -1,0 +1,64 @@
+"""The audit trail as people read it: the action's name, the changed fields, values in words.
+
+Events store codes (``contact link ended``, ``{"kind": "contact_point"}``) so that they
+stay exact and searchable; the pages show them through here, in the page's language.
+"""
+
+from django.utils.translation import gettext, gettext_lazy as _
+
+ACTIONS = {
+    "contact link set up": _("建立联系"),
+    "contact link changed": _("修改联系"),
+    "contact link ended": _("结束联系"),
+    "activity logged": _("记录活动"),
+    "finding recorded": _("督查意见"),
+    "workbook imported": _("导入工作簿"),
+    "api token issued": _("签发接口令牌"),
+    "demo loaded": _("载入演示数据"),
+}
+
+FIELDS = {
+    "person": _("人员"), "organization": _("组织"), "kind": _("类型"), "start_date": _("开始日期"),
+    "end_date": _("结束日期"), "date": _("日期"), "content": _("内容"), "photos": _("照片（张）"),
+    "text": _("意见"), "file": _("文件"), "counts": _("写入"), "name": _("名称"), "as_of": _("数据日期"),
+    "accounts": _("账户数"),
+}
+
+SHEET_COUNTS = _("%(sheet)s 新增 %(new)s、更新 %(updated)s")
+
+
+def _kind_labels():
+    from dangjian.contacts.models import ActivityKind, LinkKind
+
+    return {**dict(LinkKind.choices), **dict(ActivityKind.choices)}
+
+
+def value_text(field, value):
+    if value is None or value == "":
+        return "—"
+    if field == "kind":
+        label = _kind_labels().get(value)
+        return gettext(label) if label else str(value)
+    if field == "counts" and isinstance(value, dict):
+        parts = [SHEET_COUNTS % {"sheet": sheet, "new": c.get("new", 0), "updated": c.get("updated", 0)}
+                 for sheet, c in value.items() if c.get("new") or c.get("updated")]
+        return "；".join(parts) or "—"
+    return str(value)
+
+
+def action_text(action):
+    label = ACTIONS.get(action)
+    return str(label) if label else action
+
+
+def changes(event):
+    """[(field label, before text, after text, changed)] in a stable order."""
+    before, after = event.before or {}, event.after or {}
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return [(gettext("内容"), value_text("", before), value_text("", after), before != after)]
+    rows = []
+    for field in list(dict.fromkeys([*after, *before])):
+        b, a = before.get(field), after.get(field)
+        rows.append((str(FIELDS.get(field, field)), value_text(field, b) if field in before else "",
+                     value_text(field, a) if field in after else "", field in before and b != a))
+    return rows
