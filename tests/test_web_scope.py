@@ -261,3 +261,18 @@ def test_activity_photos_are_served_only_inside_the_scope(world):
     assert r.status_code == 200
     assert b"".join(r.streaming_content) == b"\x89PNG b-photo"
     assert Client().get(url).status_code == 302  # to the login page
+
+
+def test_the_api_takes_a_problem_status_as_the_ledger_says_it(world):
+    c = client_for(world.users["root_admin"])
+    pending = {p["code"] for p in c.get("/api/problems?status=待办理").json()["items"]}
+    assert pending == {p["code"] for p in c.get("/api/problems?status=pending").json()["items"]} == {"QA", "Q乙"}
+    assert c.get("/api/problems?status=已办结").json()["items"] == []
+    r = c.get("/api/problems?status=完成")
+    assert r.status_code == 422 and "待办理" in r.json()["detail"]
+
+
+def test_an_empty_finding_is_refused_with_a_message(world):
+    c = client_for(world.users["a_inspector"])
+    r = c.post("/orgs/A1S/findings/", {"text": "   "}, follow=True)
+    assert "督查意见为空，未记录" in r.content.decode()

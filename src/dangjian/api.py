@@ -22,7 +22,7 @@ from dangjian.contacts import services as contact_services
 from dangjian.contacts.models import Activity, ActivityKind, ContactLink, LinkKind
 from dangjian.orgs.models import Organization
 from dangjian.orgs.queries import subtree_q
-from dangjian.problems.models import Problem
+from dangjian.problems.models import Problem, ProblemStatus
 from dangjian.problems.reports import problem_figures
 from dangjian.web.cache import cached
 
@@ -203,13 +203,17 @@ def create_activity(request, data: ActivityIn):
 @api.get("/problems", response=list[ProblemOut], tags=["民生问题"])
 @paginate(LimitOffsetPagination)
 def list_problems(request, org: str = "", category: str = "", status: str = ""):
+    """``status``: pending / in_progress / done, or as the workbook says it, 待办理 / 办理中 / 已办结."""
     qs = scope_of(request).filter(Problem.objects.select_related("organization"))
     if org:
         qs = qs.filter(subtree_q(visible_org(request, org).path, "organization__path"))
     if category:
         qs = qs.filter(category=category)
     if status:
-        qs = qs.filter(status=status)
+        by_label = {label: value for value, label in ProblemStatus.choices}
+        if status not in by_label.values() and status not in by_label:
+            raise HttpError(422, f"状态“{status}”无效（可选：{'、'.join(by_label)}，或 {', '.join(by_label.values())}）")
+        qs = qs.filter(status=by_label.get(status, status))
     return qs.order_by("code")
 
 

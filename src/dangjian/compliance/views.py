@@ -117,4 +117,6 @@ def finding_new(request, code):
         finding = Finding.objects.create(organization=org, author=request.user, text=text)
         record("finding recorded", actor=request.user, obj=finding, organization=org, after={"text": text})
         messages.success(request, gettext("已记录督查意见"))
+    else:
+        messages.error(request, gettext("督查意见为空，未记录"))
     return redirect("org-detail", org.code)
