@@ -12,6 +12,8 @@ ACTIONS = {
     "contact link ended": _("结束联系"),
     "activity logged": _("记录活动"),
     "finding recorded": _("督查意见"),
+    "problem logged": _("登记民生问题"),
+    "problem updated": _("办理民生问题"),
     "workbook imported": _("导入工作簿"),
     "api token issued": _("签发接口令牌"),
     "demo loaded": _("载入演示数据"),
@@ -22,6 +24,8 @@ FIELDS = {
     "end_date": _("结束日期"), "date": _("日期"), "content": _("内容"), "photos": _("照片（张）"),
     "text": _("意见"), "file": _("文件"), "counts": _("写入"), "name": _("名称"), "as_of": _("数据日期"),
     "accounts": _("账户数"),
+    "code": _("编号"), "category": _("问题类别"), "description": _("问题描述"), "found_on": _("发现日期"),
+    "status": _("状态"), "completed_on": _("办结日期"), "team": _("服务队"),
 }
 
 SHEET_COUNTS = _("%(sheet)s 新增 %(new)s、更新 %(updated)s")
@@ -33,11 +37,17 @@ def _kind_labels():
     return {**dict(LinkKind.choices), **dict(ActivityKind.choices)}
 
 
+def _status_labels():
+    from dangjian.problems.models import ProblemStatus
+
+    return dict(ProblemStatus.choices)
+
+
 def value_text(field, value):
     if value is None or value == "":
         return "—"
-    if field == "kind":
-        label = _kind_labels().get(value)
+    if field in ("kind", "status"):
+        label = (_kind_labels() if field == "kind" else _status_labels()).get(value)
         return gettext(label) if label else str(value)
     if field == "counts" and isinstance(value, dict):
         parts = [SHEET_COUNTS % {"sheet": sheet, "new": c.get("new", 0), "updated": c.get("updated", 0)}

@@ -1,10 +1,20 @@
-from django.shortcuts import get_object_or_404
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 
+from dangjian.accounts.scope import Scope
 from dangjian.orgs.models import Organization
 from dangjian.orgs.queries import subtree_q
 from dangjian.web.generic import ScopedListView
 
-from .models import Problem, ProblemStatus
+from . import services
+from .forms import WRITERS, ProblemForm, StatusForm
+from .models import Problem, ProblemStatus, VolunteerTeam
 from .reports import problem_figures
 
 
@@ -31,5 +41,67 @@ class ProblemList(ScopedListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx.update(figures=problem_figures(queryset=self.scoped), statuses=ProblemStatus.choices,
-                   within=self.within, params=self.request.GET)
+                   within=self.within, params=self.request.GET,
+                   can_log=self.scope.is_global or any(g.role in WRITERS for g in self.scope.grants),
+                   # The rows this user may move on (a supervisor reads the ledger, never keeps it).
+                   writable={q.pk for q in ctx["object_list"] if self.scope.can_log_problem(q.organization)})
         return ctx
+
+
+def _apply_errors(form, exc):
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def problem_new(request):
+    """Log a problem found among the residents (民生问题台账: from found to done)."""
+    scope = Scope.of(request.user)
+    if not scope.is_global and not any(g.role in WRITERS for g in scope.grants):
+        raise Http404
+    initial = {"organization": request.GET.get("org", "")}
+    form = ProblemForm(request.POST or None, scope=scope, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            problem = services.log_problem(request.user, c["organization"], c["category"], c["description"],
+                                           c["found_on"], c["team"])
+        except PermissionDenied:
+            form.add_error("organization", gettext("您无权在该组织登记民生问题"))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, gettext("已登记民生问题 %(code)s") % {"code": problem.code})
+            return redirect(f"{reverse('problem-list')}?org={problem.organization.code}")
+    problems = scope.filter(Problem.objects.all())
+    categories = (problems.values_list("category", flat=True).annotate(n=Count("id")).order_by("-n")[:100])
+    teams = scope.filter(VolunteerTeam.objects.all(), "organization__path").order_by("name")
+    return render(request, "problems/problem_form.html", {
+        "form": form, "categories": list(categories), "teams": teams.values_list("name", flat=True)[:300]})
+
+
+def problem_status(request, pk):
+    """Take a problem up, or record it as done (POST from the ledger)."""
+    if request.method != "POST":
+        raise Http404
+    scope = Scope.of(request.user)
+    problem = get_object_or_404(scope.filter(Problem.objects.select_related("organization")), pk=pk)
+    form = StatusForm(request.POST)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    back = back or f"{reverse('problem-list')}?org={problem.organization.code}"
+    if not form.is_valid():
+        messages.error(request, gettext("状态或办结日期无效"))
+        return redirect(back)
+    try:
+        services.set_status(request.user, problem, form.cleaned_data["status"], form.cleaned_data["completed_on"])
+    except PermissionDenied:
+        raise Http404
+    except ValidationError as exc:
+        for errors in exc.message_dict.values():
+            for error in errors:
+                messages.error(request, f"{problem.code}：{error}")
+    else:
+        messages.success(request, gettext("%(code)s 已改为“%(status)s”") % {
+            "code": problem.code, "status": gettext(ProblemStatus(form.cleaned_data["status"]).label)})
+    return redirect(back)

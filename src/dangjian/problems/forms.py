@@ -1,0 +1,40 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy as _
+
+from dangjian.accounts.models import Role
+from dangjian.contacts.forms import CodeChoiceField, DateInput
+from dangjian.orgs.models import Organization
+
+from .models import ProblemStatus, VolunteerTeam
+
+WRITERS = {Role.ORG_ADMIN, Role.LEADER, Role.BRANCH_SECRETARY}
+
+
+class ProblemForm(forms.Form):
+    organization = CodeChoiceField(label=_("组织编码"), queryset=Organization.objects.none())
+    category = forms.CharField(label=_("问题类别"), max_length=100,
+                               widget=forms.TextInput(attrs={"list": "categories", "autocomplete": "off"}))
+    description = forms.CharField(label=_("问题描述"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3}))
+    found_on = forms.DateField(label=_("发现日期"), widget=DateInput())
+    team = forms.CharField(label=_("服务队"), required=False,
+                           widget=forms.TextInput(attrs={"list": "teams", "autocomplete": "off"}))
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = scope.filter(Organization.objects.all(), "path", roles=WRITERS)
+        self.fields["found_on"].initial = timezone.localdate()
+
+    def clean_team(self):
+        name = (self.cleaned_data.get("team") or "").strip()
+        if not name:
+            return None
+        team = VolunteerTeam.objects.filter(name=name).first()
+        if team is None:
+            raise forms.ValidationError(gettext("服务队“%(name)s”不存在") % {"name": name})
+        return team
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ProblemStatus.choices)
+    completed_on = forms.DateField(required=False, widget=DateInput())

@@ -1,0 +1,95 @@
+"""Keeping the ledger from the browser: a problem is logged, taken up, completed; each step audited.
+
+The import fills the ledger in bulk; these are the same records kept one at a time by
+the people at the branch (支部书记), the leaders linked to it and the department.
+"""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dangjian.accounts.scope import Scope
+from dangjian.audit.services import record
+
+from .models import Problem, ProblemStatus
+
+EARLIEST = date(2000, 1, 1)
+
+
+def _snapshot(problem):
+    return {"code": problem.code, "organization": problem.organization.code, "category": problem.category,
+            "description": problem.description, "found_on": problem.found_on.isoformat(),
+            "status": problem.status, "completed_on": problem.completed_on.isoformat() if problem.completed_on else None,
+            "team": problem.team.name if problem.team else None}
+
+
+def _check_day(day, field, label):
+    today = timezone.localdate()
+    if day > today:
+        raise ValidationError({field: f"{label}不能晚于今天"})
+    if day < EARLIEST:
+        raise ValidationError({field: f"{label}不能早于 {EARLIEST.isoformat()}"})
+
+
+def _new_code(found_on):
+    """W + the day found + a running number: apart from the workbook's own codes."""
+    prefix = f"W{found_on:%Y%m%d}-"
+    taken = set(Problem.objects.filter(code__startswith=prefix).values_list("code", flat=True))
+    n = len(taken) + 1
+    while f"{prefix}{n:03d}" in taken:
+        n += 1
+    return f"{prefix}{n:03d}"
+
+
+def log_problem(user, organization, category, description, found_on, team=None):
+    if not Scope.of(user).can_log_problem(organization):
+        raise PermissionDenied("您无权在该组织登记民生问题")
+    category, description = (category or "").strip(), (description or "").strip()
+    if not category:
+        raise ValidationError({"category": "请填写问题类别"})
+    if len(category) > 100:
+        raise ValidationError({"category": "问题类别不能超过 100 个字符"})
+    if not description:
+        raise ValidationError({"description": "请填写问题描述"})
+    if len(description) > 10000:
+        raise ValidationError({"description": "问题描述不能超过 10000 个字符"})
+    _check_day(found_on, "found_on", "发现日期")
+    for _ in range(5):  # two people logging at once may reach for the same running number
+        try:
+            with transaction.atomic():
+                problem = Problem.objects.create(
+                    code=_new_code(found_on), organization=organization, category=category,
+                    description=description, found_on=found_on, status=ProblemStatus.PENDING, team=team)
+                record("problem logged", actor=user, obj=problem, organization=organization,
+                       after=_snapshot(problem))
+                return problem
+        except IntegrityError:
+            continue
+    raise ValidationError("登记失败，请重试")
+
+
+@transaction.atomic
+def set_status(user, problem, status, completed_on=None):
+    """Move a problem to ``status``; completing it needs the day it was completed (default today)."""
+    problem = Problem.objects.select_for_update().select_related("organization", "team").get(pk=problem.pk)
+    if not Scope.of(user).can_log_problem(problem.organization):
+        raise PermissionDenied("您无权办理该问题")
+    if status not in ProblemStatus.values:
+        raise ValidationError({"status": "状态无效"})
+    before = _snapshot(problem)
+    if status == ProblemStatus.DONE:
+        completed_on = completed_on or timezone.localdate()
+        _check_day(completed_on, "completed_on", "办结日期")
+        if completed_on < problem.found_on:
+            raise ValidationError({"completed_on": "办结日期不能早于发现日期"})
+    else:
+        completed_on = None
+    if (problem.status, problem.completed_on) == (status, completed_on):
+        return problem
+    problem.status, problem.completed_on = status, completed_on
+    problem.save(update_fields=["status", "completed_on"])
+    record("problem updated", actor=user, obj=problem, organization=problem.organization, before=before,
+           after=_snapshot(problem))
+    return problem
