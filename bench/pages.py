@@ -76,6 +76,8 @@ PAGES = [
     ("/check/", "/check/"),
     ("/check/?rule=visit-overdue", "/check/?rule=visit-overdue"),
     ("/problems/", "/problems/"),
+    ("/problems/new/", "/problems/new/"),
+    ("/audit/", "/audit/"),
     ("/activities/", "/activities/"),
     ("/links/new/", "/links/new/"),
     ("/api/orgs", "/api/orgs"),
