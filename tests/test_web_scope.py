@@ -115,7 +115,7 @@ def test_inspectors_read_but_do_not_write_branch_records(world):
     r = c.post("/links/new/", {"person": "PA", "organization": "A1S", "kind": "contact_point",
                                "start_date": "2026-11-01"})
     assert r.status_code == 200
-    assert "您只能为本人建立联系点" in r.content.decode()
+    assert "您的账户不能建立联系点" in r.content.decode()  # no form at all for a supervisor
     assert not ContactLink.objects.filter(person__code="PA").exists()
     r = c.post("/api/activities", {"person": "PA", "org": "A1S", "date": "2026-11-01", "kind": "research"},
                content_type="application/json")

@@ -120,6 +120,18 @@ class Scope:
         return (self.person is not None and person.pk == self.person.pk
                 and self.covers(org, {Role.LEADER, Role.BRANCH_SECRETARY}))
 
+    def may_set_up_links(self, person=None):
+        """Whether :meth:`can_edit_link` holds for ``person`` (None: for someone) at some organization.
+
+        Administrators may for anyone in their scope; leaders and branch secretaries for
+        themselves; supervisors, and accounts without a person, never.
+        """
+        if self.is_global or self.roots({Role.ORG_ADMIN}):
+            return True
+        if self.person is None or (person is not None and person.pk != self.person.pk):
+            return False
+        return bool(self.roots({Role.LEADER, Role.BRANCH_SECRETARY}))
+
     def can_log_problem(self, org):
         return self.covers(org, {Role.ORG_ADMIN, Role.BRANCH_SECRETARY, Role.LEADER})
 

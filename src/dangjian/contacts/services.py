@@ -4,14 +4,71 @@ The validation messages stay Chinese here (the API returns them as they are); ge
 only puts them in the catalog, and the pages translate them (contacts.views._apply_errors).
 """
 
+from datetime import date, timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from dangjian.accounts.scope import Scope
 from dangjian.audit.services import record
 
+from . import photos as photo_files
 from .models import Activity, ActivityPhoto, ContactLink
+
+# The contact-point system's records begin this century: an earlier date is a typing
+# error (0001-01-01, 1026 for 2026), not history. Links may be entered up to a year
+# ahead (a planned hand-over); activities are what happened, so never after today.
+EARLIEST = date(2000, 1, 1)
+LINK_DAYS_AHEAD = 366
+CONTENT_MAX = 10000  # as the import's 活动 sheet allows
+
+
+# Whole sentences per field, so that each has its own entry in the catalog.
+_TOO_EARLY = {"start_date": gettext_noop("开始日期不能早于 %(earliest)s"),
+              "end_date": gettext_noop("结束日期不能早于 %(earliest)s")}
+_TOO_LATE = {"start_date": gettext_noop("开始日期不能晚于 %(latest)s（最多提前一年）"),
+             "end_date": gettext_noop("结束日期不能晚于 %(latest)s（最多提前一年）")}
+
+
+def _link_date_errors(field, value):
+    if value is None:
+        return {}
+    latest = timezone.localdate() + timedelta(days=LINK_DAYS_AHEAD)
+    if value < EARLIEST:
+        return {field: ValidationError(_TOO_EARLY[field], code="too_early",
+                                       params={"earliest": EARLIEST.isoformat()})}
+    if value > latest:
+        return {field: ValidationError(_TOO_LATE[field], code="too_late", params={"latest": latest.isoformat()})}
+    return {}
+
+
+def _check_link_dates(start_date=None, end_date=None, *, check_start=True, check_end=True):
+    """Both dates inside the range, and the end not before the start."""
+    errors = {}
+    if check_start:
+        errors.update(_link_date_errors("start_date", start_date))
+    if check_end:
+        errors.update(_link_date_errors("end_date", end_date))
+    if errors:
+        raise ValidationError(errors)
+    if start_date and end_date and end_date < start_date:
+        raise ValidationError({"end_date": gettext_noop("结束日期早于开始日期")})
+
+
+def _check_activity(date_, content):
+    errors = {}
+    if date_ > timezone.localdate():
+        errors["date"] = ValidationError(gettext_noop("活动日期不能晚于今天"), code="future")
+    elif date_ < EARLIEST:
+        errors["date"] = ValidationError(gettext_noop("活动日期不能早于 %(earliest)s"), code="too_early",
+                                         params={"earliest": EARLIEST.isoformat()})
+    if len(content or "") > CONTENT_MAX:
+        errors["content"] = ValidationError(gettext_noop("内容不能超过 %(max)d 字（现有 %(count)d 字）"),
+                                            code="too_long", params={"max": CONTENT_MAX, "count": len(content)})
+    if errors:
+        raise ValidationError(errors)
 
 
 def _snapshot(link):
@@ -24,8 +81,7 @@ def _snapshot(link):
 def set_up_link(user, person, organization, kind, start_date=None, end_date=None):
     if not Scope.of(user).can_edit_link(person, organization):
         raise PermissionDenied
-    if start_date and end_date and end_date < start_date:
-        raise ValidationError({"end_date": gettext_noop("结束日期早于开始日期")})
+    _check_link_dates(start_date, end_date)
     if ContactLink.objects.filter(person=person, organization=organization, kind=kind, start_date=start_date).exists():
         raise ValidationError({"organization": gettext_noop("已有同一开始日期的相同联系记录")})
     link = ContactLink.objects.create(person=person, organization=organization, kind=kind,
@@ -38,8 +94,9 @@ def set_up_link(user, person, organization, kind, start_date=None, end_date=None
 def change_link(user, link, kind, start_date, end_date):
     if not Scope.of(user).can_edit_link(link.person, link.organization):
         raise PermissionDenied
-    if start_date and end_date and end_date < start_date:
-        raise ValidationError({"end_date": gettext_noop("结束日期早于开始日期")})
+    # Only a date being changed must lie in the range: an old imported start stays editable.
+    _check_link_dates(start_date, end_date, check_start=start_date != link.start_date,
+                      check_end=end_date != link.end_date)
     clash = ContactLink.objects.filter(person=link.person, organization=link.organization, kind=kind,
                                        start_date=start_date).exclude(pk=link.pk)
     if clash.exists():
@@ -56,8 +113,7 @@ def change_link(user, link, kind, start_date, end_date):
 def end_link(user, link, end_date):
     if not Scope.of(user).can_edit_link(link.person, link.organization):
         raise PermissionDenied
-    if link.start_date and end_date < link.start_date:
-        raise ValidationError({"end_date": gettext_noop("结束日期早于开始日期")})
+    _check_link_dates(link.start_date, end_date, check_start=False)
     before = _snapshot(link)
     link.end_date = end_date
     link.save(update_fields=["end_date"])
@@ -70,10 +126,18 @@ def end_link(user, link, end_date):
 def log_activity(user, person, organization, date, kind, content="", photos=()):
     if not Scope.of(user).can_edit_link(person, organization):
         raise PermissionDenied
+    photos = list(photos or ())
+    _check_activity(date, content)
+    try:
+        kinds = photo_files.validate(photos)
+    except ValidationError as exc:
+        raise ValidationError({"photos": exc.error_list})
     activity = Activity.objects.create(person=person, organization=organization, date=date, kind=kind,
                                        content=content)
-    for photo in photos:
-        ActivityPhoto.objects.create(activity=activity, image=photo)
+    for photo, photo_kind in zip(photos, kinds):
+        stored = ActivityPhoto(activity=activity)
+        # Saved under a generated name with the extension the bytes call for (never the upload's name).
+        stored.image.save(photo_files.stored_name(photo_kind), photo, save=True)
     record("activity logged", actor=user, obj=activity, organization=organization,
            after={"person": person.code, "organization": organization.code, "date": date.isoformat(),
                   "kind": kind, "content": content, "photos": len(photos)})

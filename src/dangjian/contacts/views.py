@@ -1,5 +1,9 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -10,15 +14,37 @@ from dangjian.orgs.models import Organization
 from dangjian.orgs.queries import subtree_q
 from dangjian.web.generic import ScopedListView
 
+from . import photos as photo_files
 from . import services
 from .forms import ActivityForm, ChangeLinkForm, EndLinkForm, LinkForm
 from .models import Activity, ContactLink
 
 
+def translated(error):
+    """One of the services' errors in the page's language: the Chinese msgid translated, then its parameters."""
+    text = gettext(error.message)
+    return text % error.params if error.params else text
+
+
 def _apply_errors(form, exc):
-    for field, errors in exc.message_dict.items():
-        # The services' messages are Chinese msgids (the API returns them as they are).
-        form.add_error(field if field in form.fields else None, [gettext(e) for e in errors])
+    # The services' messages are Chinese msgids (the API returns them as they are).
+    by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+    for field, errors in by_field.items():
+        form.add_error(field if field in form.fields else None, [translated(e) for e in errors])
+
+
+def _notes_after(link, today):
+    """The rule feedback after a save, as sentences for the page.
+
+    A link ending on or after today still counts up to its end date (CONTRACT: end ≥ D),
+    so ending it "today" changes nothing today. What the end costs shows from the day
+    after: the feedback is computed for that day and says so.
+    """
+    if link.end_date is not None and link.end_date >= today:
+        since = link.end_date + timedelta(days=1)
+        return [gettext("自 %(date)s 起：%(note)s") % {"date": since.isoformat(), "note": note}
+                for note in link_feedback(link.person, since)]
+    return link_feedback(link.person, today)
 
 
 def _save_link(request, form, change, denied, done):
@@ -36,9 +62,14 @@ def _save_link(request, form, change, denied, done):
     except ValidationError as exc:
         _apply_errors(form, exc)
     else:
-        messages.success(request, done(link))
-        for text in link_feedback(link.person, timezone.localdate()):
-            messages.warning(request, text)
+        today = timezone.localdate()
+        text = done(link)
+        if link.start_date and link.start_date > today:
+            text = gettext("%(done)s（自开始日期 %(start)s 起计入）") % {"done": text,
+                                                                  "start": link.start_date.isoformat()}
+        messages.success(request, text)
+        for note in _notes_after(link, today):
+            messages.warning(request, note)
         return redirect("person-detail", link.person.code)
     return None
 
@@ -46,6 +77,9 @@ def _save_link(request, form, change, denied, done):
 def link_new(request):
     """Set up a contact point or a linked branch, with the rule feedback right after."""
     scope = Scope.of(request.user)
+    if not scope.may_set_up_links():
+        # Supervisors, and accounts with neither an administrator's role nor a leader's own person.
+        return render(request, "contacts/link_form.html", {"denied": True})
     initial = {"organization": request.GET.get("org", ""), "person": request.GET.get("person") or
                (scope.person.code if scope.person else "")}
     form = LinkForm(request.POST or None, scope=scope, initial=initial)
@@ -67,8 +101,12 @@ def link_feedback_partial(request):
 
 
 def _visible_link(request, pk):
-    return get_object_or_404(Scope.of(request.user).filter(
-        ContactLink.objects.select_related("person", "organization")), pk=pk)
+    """A link in the user's scope; to read its form (GET) the user must also be allowed to edit it."""
+    scope = Scope.of(request.user)
+    link = get_object_or_404(scope.filter(ContactLink.objects.select_related("person", "organization")), pk=pk)
+    if request.method != "POST" and not scope.can_edit_link(link.person, link.organization):
+        raise Http404
+    return link
 
 
 def link_change(request, pk):
@@ -111,12 +149,17 @@ def activity_new(request):
                                   c["photos"])
         except PermissionDenied:
             form.add_error(None, gettext("您无权为该人员在该组织记录活动"))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
         else:
             messages.success(request, gettext("已记录活动：%(org)s %(date)s") % {"org": c["organization"].name,
                                                                               "date": c["date"]})
             return redirect("person-detail", person.code)
-    linked = (ContactLink.objects.filter(person=person).select_related("organization")
-              .order_by("organization__name"))
+    today = timezone.localdate()  # the quick links: only the links that hold today
+    linked = (ContactLink.objects.filter(person=person)
+              .filter(Q(start_date__isnull=True) | Q(start_date__lte=today))
+              .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+              .select_related("organization").order_by("organization__name"))
     return render(request, "contacts/activity_form.html", {"form": form, "person": person, "linked": linked})
 
 
@@ -146,10 +189,9 @@ def activity_photo(request, pk):
 
     Photos are never served from MEDIA_URL: the media folder also holds uploads that are
     not for everyone, so every file goes through the scope like every record does.
+    The content type comes from the file's bytes (contacts.photos), never from its name:
+    a photo is shown inline as the image it is; anything else is only ever a download.
     """
-    from django.db.models import Q
-    from django.http import FileResponse, Http404
-
     from dangjian.people.models import Person
 
     from .models import ActivityPhoto
@@ -163,6 +205,13 @@ def activity_photo(request, pk):
         handle = photo.image.open("rb")
     except FileNotFoundError:
         raise Http404
-    response = FileResponse(handle)
+    kind = photo_files.sniff_file(handle)
+    if kind is None:
+        response = FileResponse(handle, as_attachment=True, filename=f"photo-{photo.pk}.bin",
+                                content_type="application/octet-stream")
+    else:
+        response = FileResponse(handle, filename=f"photo-{photo.pk}{kind.extension}", content_type=kind.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, max-age=3600"
     return response

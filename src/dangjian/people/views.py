@@ -40,17 +40,30 @@ class PersonDetail(ScopedDetailView):
         person = self.object
         scope = Scope.of(self.request.user)
         today = timezone.localdate()
-        links = list(ContactLink.objects.filter(person=person).select_related("organization").order_by("-start_date"))
-        activities = list(Activity.objects.filter(person=person).select_related("organization")
-                          .prefetch_related("photos").order_by("-date", "-id")[:100])
+        is_me = scope.person is not None and scope.person.pk == person.pk
+        # A person may be linked across banners: the viewer sees the links and activities at
+        # organizations in their scope (and all of their own), and the audit of those only.
+        # The violations concern the person, so they show whole.
+        links = ContactLink.objects.filter(person=person)
+        activities = Activity.objects.filter(person=person)
+        if not is_me:
+            links, activities = scope.filter(links), scope.filter(activities)
+        links = list(links.select_related("organization").order_by("-start_date"))
+        activities = list(activities.select_related("organization").prefetch_related("photos")
+                          .order_by("-date", "-id")[:100])
+        for link in links:
+            link.can_edit = scope.can_edit_link(person, link.organization)
         violations = run_check(as_of=today, person=person, scope=posts_subtree(person)).violations
+        # Events on the person record itself at an organization outside the scope stay hidden too.
+        audit = audit_for(person, related=links + activities, within=None if is_me else scope)
         ctx.update(
             today=today,
             posts=person.posts.select_related("organization").order_by("-start_date"),
             links=links,
             activities=activities,
             violations=[(RULES_BY_ID[v.rule], v) for v in violations],
-            is_me=scope.person is not None and scope.person.pk == person.pk,
-            audit=audit_for(person, related=links + activities),
+            is_me=is_me,
+            may_link=scope.may_set_up_links(person),
+            audit=audit,
         )
         return ctx

@@ -73,7 +73,7 @@ def log_problem(user, organization, category, description, found_on, team=None):
 @transaction.atomic
 def set_status(user, problem, status, completed_on=None):
     """Move a problem to ``status``; completing it needs the day it was completed (default today)."""
-    problem = Problem.objects.select_for_update().select_related("organization", "team").get(pk=problem.pk)
+    problem = Problem.objects.select_for_update(of=("self",)).select_related("organization", "team").get(pk=problem.pk)
     if not Scope.of(user).can_log_problem(problem.organization):
         raise PermissionDenied("您无权办理该问题")
     if status not in ProblemStatus.values:

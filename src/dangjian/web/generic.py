@@ -30,8 +30,11 @@ class ScopedDetailView(ScopedMixin, DetailView):
     slug_url_kwarg = "code"
 
 
-def audit_for(obj=None, organization=None, related=(), limit=50):
-    """Audit events on ``obj``, on anything at ``organization``, and on ``related`` objects."""
+def audit_for(obj=None, organization=None, related=(), limit=50, within=None):
+    """Audit events on ``obj``, on anything at ``organization``, and on ``related`` objects.
+
+    ``within``: a Scope; events recorded at an organization outside it are left out.
+    """
     from django.db.models import Q
 
     from dangjian.audit.models import AuditEvent
@@ -41,4 +44,7 @@ def audit_for(obj=None, organization=None, related=(), limit=50):
         q |= Q(object_type=o._meta.label_lower, object_id=str(o.pk))
     if organization is not None:
         q |= Q(organization=organization)
-    return AuditEvent.objects.filter(q).select_related("actor", "actor__profile__person")[:limit]
+    events = AuditEvent.objects.filter(q)
+    if within is not None:
+        events = events.filter(within.q("organization__path") | Q(organization__isnull=True))
+    return events.select_related("actor", "actor__profile__person")[:limit]
