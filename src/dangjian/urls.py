@@ -13,6 +13,7 @@ from dangjian.web import views as web
 
 urlpatterns = [
     path("", web.dashboard, name="dashboard"),
+    path("favicon.ico", web.favicon, name="favicon"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
     path("orgs/", orgs.OrganizationList.as_view(), name="org-list"),

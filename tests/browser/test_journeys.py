@@ -177,3 +177,91 @@ def test_the_language_switcher_turns_the_interface_english_and_back(world, live_
     expect(page).to_have_url(re.compile(r"/problems/$"))
     expect(page.get_by_test_id("problem-figures")).to_contain_text("共 2 个问题")
     expect(nav.get_by_role("link", name="制度检查")).to_be_visible()
+
+
+def test_the_tree_opens_and_closes_in_place_loading_children_once(world, live_server, page, shot):
+    login(page, live_server, "a_leader")
+    loads = []
+    page.on("request", lambda r: loads.append(r.url) if "/children/" in r.url else None)
+    page.goto(f"{live_server.url}/orgs/")
+    root = page.get_by_role("link", name="杭锦旗委", exact=True).locator("xpath=..")  # its own <li>
+    root_toggle = root.locator(":scope > .tree-toggle")
+    town = page.get_by_role("link", name="锡尼镇党委", exact=True)
+    # The root is shown open, its children under it.
+    expect(root_toggle).to_have_text("▾")
+    expect(town).to_have_count(1)
+    expect(town).to_be_visible()
+    root_toggle.click()  # closes: nothing loaded, nothing doubled
+    expect(root_toggle).to_have_text("▸")
+    expect(town).to_be_hidden()
+    root_toggle.click()
+    expect(root_toggle).to_have_text("▾")
+    expect(town).to_be_visible()
+    expect(town).to_have_count(1)
+    assert loads == []
+    # A closed node: ▸ loads its children once, ▾ closes it, ▸ opens it again without reloading.
+    node = town.locator("xpath=..")
+    toggle = node.locator(":scope > .tree-toggle")
+    expect(toggle).to_have_text("▸")
+    toggle.click()
+    branch = page.get_by_role("link", name="阿斯楞图嘎查党支部", exact=True)
+    expect(branch).to_be_visible()
+    expect(toggle).to_have_text("▾")
+    shot(page, "tree-open")
+    toggle.click()
+    expect(branch).to_be_hidden()
+    expect(toggle).to_have_text("▸")
+    toggle.click()
+    expect(branch).to_be_visible()
+    expect(branch).to_have_count(1)
+    expect(page.get_by_role("link", name="阳光社区党支部", exact=True)).to_have_count(1)
+    assert len(loads) == 1, loads
+
+
+@pytest.mark.parametrize("width, height", [(390, 844), (1280, 800)])
+def test_the_dashboard_and_the_check_fit_a_phone_and_a_desktop(world, live_server, browser, shot, width, height):
+    today = timezone.localdate()
+    for i, category in enumerate(["环境卫生", "道路破损", "房屋漏雨", "墙皮脱落", "充电桩不足", "绿地太少", "路灯不亮",
+                                  "下水道堵塞", "供暖不足", "饮水安全", "垃圾清运", "停车困难", "噪声扰民",
+                                  "网络信号差", "养老服务不足"]):
+        for n in range(15 - i):
+            tree_problem(f"W{i}-{n}", category, "done" if n % 2 else "pending", today)
+    context = browser.new_context(viewport={"width": width, "height": height},
+                                  is_mobile=width < 600, has_touch=width < 600)
+    page = context.new_page()
+    login(page, live_server, "root_admin")
+    page.goto(f"{live_server.url}/?org=A")
+    for name in ("tiers", "visits", "problems"):
+        expect(page.locator(f"[data-chart={name}]")).to_have_attribute("data-rendered", "1")
+    layout = page.evaluate("""() => Object.fromEntries(['tiers', 'problems'].map(n => {
+        const o = echarts.getInstanceByDom(document.querySelector(`[data-chart=${n}]`)).getOption();
+        return [n, {legendTop: o.legend[0].top, legendLeft: o.legend[0].left, titleTop: o.title[0].top,
+                    categoryAxis: o.yAxis[0].type === 'category' ? 'y' : 'x'}]; }))""")
+    # The legend sits under the title (never beside it, where a long title ran into it).
+    assert layout["tiers"]["legendTop"] > layout["tiers"]["titleTop"] == 0
+    # On a phone 15 categories are horizontal bars, names on the left; on a desktop, columns.
+    assert layout["problems"]["categoryAxis"] == ("y" if width < 600 else "x")
+    box = page.locator("[data-chart=problems]").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    page.wait_for_timeout(1500)  # the bars' grow-in animation, for the screenshot
+    shot(page, f"dashboard-{width}")
+    page.goto(f"{live_server.url}/check/?org=A")
+    row = page.locator("#violations tbody tr").first
+    expect(row).to_be_visible()
+    # Names are read on one line, and the explanation is shown in full inside the screen.
+    for cell in row.locator("td a").all():
+        line = page.evaluate("(a) => parseFloat(getComputedStyle(a).lineHeight) || 24", cell.element_handle())
+        assert cell.bounding_box()["height"] < 1.6 * line, cell.inner_text()
+    message = row.locator("td").last.bounding_box()
+    assert message["x"] >= 0 and message["x"] + message["width"] <= width + 1
+    shot(page, f"check-{width}")
+    context.close()
+
+
+def tree_problem(code, category, status, today):
+    from dangjian.orgs.models import Organization
+    from dangjian.problems.models import Problem
+
+    Problem.objects.create(code=code, organization=Organization.objects.get(code="A1S"), category=category,
+                           description=category, found_on=today - timedelta(days=30), status=status,
+                           completed_on=today if status == "done" else None)

@@ -1,3 +1,6 @@
+import unicodedata
+from datetime import date
+
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -17,23 +20,42 @@ class OrganizationList(ScopedListView):
     template_name = "orgs/list.html"
 
     def get_queryset(self):
-        qs = super().get_queryset().annotate(tier_now=tier_on(timezone.localdate()))
         p = self.request.GET
+        today = timezone.localdate()
+        # The tier filter and column hold for one day: today, or ?tier_on=DATE (the dashboard's
+        # start-of-year bars), with the same set-based query the dashboard counts with.
+        self.tier_day = _day(p.get("tier_on")) or today
+        qs = super().get_queryset().annotate(tier_now=tier_on(self.tier_day))
         self.within = None
         if p.get("org"):
             self.within = get_object_or_404(self.scope.filter(Organization.objects.all(), "path"), code=p["org"])
             qs = qs.filter(subtree_q(self.within.path))
-        if p.get("q"):
-            term = p["q"].strip()
+        self.term = search_term(p.get("q", ""))
+        if self.term is None:
+            qs = qs.none()  # control characters (a NUL …) are in no name or code
+        elif self.term:
+            term = self.term
             qs = qs.filter(Q(name__contains=term) | Q(code__startswith=term) | Q(name_initials__startswith=term.lower()))
         if p.get("kind"):
             qs = qs.filter(kind=p["kind"])
         if p.get("tier"):
-            qs = qs.filter(tier_now__isnull=True) if p["tier"] == "none" else qs.filter(tier_now=p["tier"])
-        self.filtered = any(p.get(k) for k in ("q", "kind", "tier"))
+            qs = _tier_is(qs, "tier_now", p["tier"])
+        # A transition between two days (the dashboard's 今年等次变化): tier on `from` → tier on `to`.
+        self.transition = None
+        if p.get("tier_from") or p.get("tier_to"):
+            start = _day(p.get("from")) or date(today.year, 1, 1)
+            end = _day(p.get("to")) or today
+            qs = qs.annotate(tier_start=tier_on(start), tier_end=tier_on(end))
+            if p.get("tier_from"):
+                qs = _tier_is(qs, "tier_start", p["tier_from"])
+            if p.get("tier_to"):
+                qs = _tier_is(qs, "tier_end", p["tier_to"])
+            self.transition = {"from": start, "to": end, "tier_from": p.get("tier_from"), "tier_to": p.get("tier_to")}
+        self.filtered = self.term != "" or any(p.get(k) for k in ("kind", "tier", "tier_from", "tier_to"))
         if not self.filtered:
             # Without a search, show the top of the user's tree: its roots and their children.
             roots = [self.within] if self.within else self.scope.root_orgs
+            self.root_paths = {r.path for r in roots}
             depth = Q()
             for r in roots:
                 depth |= Q(path=r.path) | (subtree_q(r.path) & Q(depth=r.depth + 1))
@@ -42,9 +64,55 @@ class OrganizationList(ScopedListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        p = self.request.GET
+        labels = dict(Tier.choices) | {"none": "未定级"}
         ctx.update(within=self.within, filtered=self.filtered, kinds=OrgKind.choices,
-                   tiers=Tier.choices, params=self.request.GET)
+                   tiers=Tier.choices, params=p, term=self.term or "",
+                   tier_day=self.tier_day if p.get("tier_on") else None,
+                   tier_label=labels.get(p.get("tier")), kind_label=dict(OrgKind.choices).get(p.get("kind")),
+                   transition=self.transition and {**self.transition,
+                                                   "from_label": labels.get(self.transition["tier_from"]),
+                                                   "to_label": labels.get(self.transition["tier_to"])})
+        if not self.filtered:
+            ctx["nodes"] = _tree_nodes(ctx["object_list"], self.root_paths)
         return ctx
+
+
+def search_term(text):
+    """The search box's text, trimmed; "" when blank (no search), None when it holds control characters.
+
+    No name or code holds a NUL or another control character, so such a term matches nothing
+    (and never reaches the database: PostgreSQL refuses NUL in a string).
+    """
+    term = text.strip()
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs") for c in term):
+        return None
+    return term
+
+
+def _day(text):
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _tier_is(qs, field, value):
+    return qs.filter(**{f"{field}__isnull": True}) if value == "none" else qs.filter(**{field: value})
+
+
+def _tree_nodes(orgs, root_paths):
+    """One page of the tree's top as [(root, [its children, shown open])]; children whose
+    root is on an earlier page come first under None."""
+    nodes = []
+    for o in orgs:
+        if o.path in root_paths:
+            nodes.append((o, []))
+        elif nodes and (nodes[-1][0] is None or o.path.startswith(nodes[-1][0].path)):
+            nodes[-1][1].append(o)
+        else:
+            nodes.append((None, [o]))
+    return nodes
 
 
 def org_children(request, code):

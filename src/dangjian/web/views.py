@@ -2,10 +2,13 @@
 
 from collections import Counter
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
+from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, gettext_noop, pgettext
@@ -15,11 +18,18 @@ from dangjian.compliance.rules import run_check
 from dangjian.contacts.models import Activity
 from dangjian.orgs.models import Organization, Tier
 from dangjian.orgs.queries import subtree_q, tier_distribution, tier_transitions
+from dangjian.problems.models import ProblemStatus
 from dangjian.problems.reports import problem_figures
 from dangjian.web.cache import cached
 
 TIER_LABELS = dict(Tier.choices) | {None: gettext_noop("未定级")}  # Chinese; translated when shown
 TIER_ORDER = [Tier.ADVANCED, Tier.MIDDLE, Tier.LAGGING, None]
+
+
+@login_not_required
+def favicon(request):
+    """/favicon.ico, asked for by browsers whatever the page says: the static icon."""
+    return redirect(static("web/favicon.svg"), permanent=True)
 
 
 def today():
@@ -57,7 +67,7 @@ def dashboard(request):
     root = scope_root(request)
     as_of = today()
     # The figures hold the page's words too (chart titles, card labels): one cached copy per language.
-    context = cached("dashboard", (root.pk if root else None, as_of, get_language()),
+    context = cached("dashboard-v2", (root.pk if root else None, as_of, get_language()),
                      lambda: dashboard_figures(root, as_of))
     return render(request, "web/dashboard.html", {**context, "root": root, "roots": scope.root_orgs, "as_of": as_of})
 
@@ -66,6 +76,10 @@ def dashboard_figures(root, as_of):
     """Everything the dashboard shows for one subtree on one day (cached until the data changes)."""
     path = root.path if root else None
     org_param = f"&org={root.code}" if root else ""
+
+    def records(url, **params):
+        """The list behind a figure: ``url`` filtered by ``params`` within the page's organization."""
+        return f"{url}?{urlencode({**params, **({'org': root.code} if root else {})})}"
 
     check = run_check(as_of=as_of, scope=root)
     s = check.summary
@@ -94,11 +108,14 @@ def dashboard_figures(root, as_of):
         "tiers": {
             "title": gettext("支部等次（%(start)s 与今天）") % {"start": start},
             "categories": [gettext(TIER_LABELS[t]) for t in TIER_ORDER],
+            # Each series opens its own records: the start-of-year bar the branches of that tier on 1 January.
             "series": [
-                {"name": f"{year_start:%Y-%m-%d}", "data": [tiers_then.get(t, 0) for t in TIER_ORDER]},
-                {"name": gettext("今天"), "data": [tiers_now.get(t, 0) for t in TIER_ORDER]},
+                {"name": f"{year_start:%Y-%m-%d}", "data": [tiers_then.get(t, 0) for t in TIER_ORDER],
+                 "links": [records(org_url, kind="branch", tier=t or "none", tier_on=f"{year_start:%Y-%m-%d}")
+                           for t in TIER_ORDER]},
+                {"name": gettext("今天"), "data": [tiers_now.get(t, 0) for t in TIER_ORDER],
+                 "links": [records(org_url, kind="branch", tier=t or "none") for t in TIER_ORDER]},
             ],
-            "links": [f"{org_url}?kind=branch&tier={t or 'none'}{org_param}" for t in TIER_ORDER],
         },
         "visits": {
             "title": gettext("近 12 个月到联系点开展活动次数"),
@@ -108,12 +125,15 @@ def dashboard_figures(root, as_of):
         },
         "problems": {
             "title": gettext("民生问题（按类别，前 15 类）"),
+            "horizontal": True,  # on a phone: category names on the left, one bar per row
             "categories": [r["category"] for r in problems.by_category[:15]],
             "series": [
-                {"name": gettext("问题数"), "data": [r["problems"] for r in problems.by_category[:15]]},
-                {"name": gettext("已办结"), "data": [r["completed"] for r in problems.by_category[:15]]},
+                {"name": gettext("问题数"), "data": [r["problems"] for r in problems.by_category[:15]],
+                 "links": [records(problems_url, category=r["category"]) for r in problems.by_category[:15]]},
+                {"name": gettext("已办结"), "data": [r["completed"] for r in problems.by_category[:15]],
+                 "links": [records(problems_url, category=r["category"], status=ProblemStatus.DONE)
+                           for r in problems.by_category[:15]]},
             ],
-            "links": [f"{problems_url}?category={r['category']}{org_param}" for r in problems.by_category[:15]],
         },
     }
     cards = [
@@ -128,8 +148,11 @@ def dashboard_figures(root, as_of):
     ]
     return {
         "cards": cards, "charts": charts,
-        "transitions": [(gettext(TIER_LABELS[a]), gettext(TIER_LABELS[b]), n) for a, b, n in
-                        sorted(transitions, key=lambda t: (TIER_ORDER.index(t[0]), TIER_ORDER.index(t[1])))],
+        # Each row opens the branches that made that transition between 1 January and today.
+        "transitions": [(gettext(TIER_LABELS[a]), gettext(TIER_LABELS[b]), n,
+                         records(org_url, kind="branch", tier_from=a or "none", tier_to=b or "none",
+                                 **{"from": f"{year_start:%Y-%m-%d}", "to": f"{as_of:%Y-%m-%d}"}))
+                        for a, b, n in sorted(transitions, key=lambda t: (TIER_ORDER.index(t[0]), TIER_ORDER.index(t[1])))],
         "violations_by_rule": _count_by_rule(check),
     }
 
