@@ -57,6 +57,8 @@ def test_a_supervisor_reads_the_ledger_but_does_not_keep_it(world):  # noqa: F81
     ledger = c.get("/problems/").content.decode()
     assert "QA" in ledger and "办结</button>" not in ledger and "登记问题" not in ledger
     assert c.get("/problems/new/").status_code == 404
+    assert "/problems/new/" not in c.get("/orgs/A1S/").content.decode()
+    assert "/problems/new/?org=A1S" in client_for(world.users["a_branch"]).get("/orgs/A1S/").content.decode()
     qa = Problem.objects.get(code="QA")
     assert c.post(f"/problems/{qa.pk}/status/", {"status": "done"}).status_code == 404
     qa.refresh_from_db()

@@ -155,6 +155,7 @@ class OrganizationDetail(ScopedDetailView):
             audit=audit_for(org, organization=org),
             can_manage=scope.can_manage(org),
             can_write_finding=scope.can_write_finding(org),
+            can_log_problem=scope.can_log_problem(org),
             can_log=scope.person is not None and scope.can_edit_link(scope.person, org),
         )
         return ctx
