@@ -4,13 +4,14 @@ The browser uses its session; scripts send ``Authorization: Bearer <token>``
 (tokens: ``dangjian token USERNAME``). OpenAPI at ``/api/docs``.
 """
 
+import json
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema, Swagger
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer, django_auth
@@ -27,6 +28,20 @@ from dangjian.problems.reports import problem_figures
 from dangjian.web.cache import cached
 
 
+class LocalSwagger(Swagger):
+    """Swagger UI from django-ninja's bundled files (settings add its template and static folders).
+
+    Ninja serves them itself only when it is an installed app; otherwise it links a CDN,
+    which an offline government intranet cannot reach.
+    """
+
+    def render_page(self, request, api, **kwargs):
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {"swagger_settings": json.dumps(self.settings, indent=1), "api": api,
+                   "add_csrf": True}  # the browser's session writes need its CSRF token
+        return render(request, self.template, context)
+
+
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
         found = ApiToken.objects.select_related("user").filter(key=token, user__is_active=True).first()
@@ -40,7 +55,7 @@ api = NinjaAPI(
     title="dangjian API", version="1", description="党建工作联系点制度：组织、人员、联系点、活动、民生问题与制度检查",
     # The token first: ninja's session auth refuses a request without a CSRF token before the
     # token is looked at, which would refuse every script's write.
-    auth=[BearerToken(), django_auth], urls_namespace="api",
+    auth=[BearerToken(), django_auth], urls_namespace="api", docs=LocalSwagger(),
 )
 
 
