@@ -5,6 +5,7 @@ It is Django's ``manage.py`` with the contract's commands (CONTRACT §1) in fron
 reachable as ``dangjian systemcheck``.
 """
 
+import gc
 import os
 import sys
 
@@ -18,8 +19,18 @@ def main(argv=None):
     if len(argv) > 1 and argv[1] in ALIASES:
         argv[1] = ALIASES[argv[1]]
     argv[0] = "dangjian"
-    from django.core.management import execute_from_command_line
+    # Start-up (Django, the apps, their models) makes some 100,000 objects that live as long
+    # as the process: the cyclic collector has nothing to find among them, and sweeping them
+    # again and again was 0.06 s of every command's 0.3 s start-up. Collect after it, not during.
+    gc.disable()
+    try:
+        import django
+        from django.core.management import execute_from_command_line
 
+        django.setup()
+    finally:
+        gc.enable()
+    gc.freeze()
     execute_from_command_line(argv)
 
 
