@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Schema, Swagger
+from ninja import Field, NinjaAPI, Schema, Status, Swagger
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer, django_auth
@@ -183,7 +183,7 @@ def create_link(request, data: LinkIn):
     person = get_object_or_404(scope_of(request).people(), code=data.person)
     org = visible_org(request, data.org)
     link = contact_services.set_up_link(request.user, person, org, data.kind, data.start_date, data.end_date)
-    return 201, link
+    return Status(201, link)
 
 
 @api.post("/links/{link_id}/end", response=LinkOut, tags=["联系点"])
@@ -212,7 +212,7 @@ def create_activity(request, data: ActivityIn):
         raise Http404
     org = visible_org(request, data.org)
     activity = contact_services.log_activity(request.user, person, org, data.date, data.kind, data.content)
-    return 201, activity
+    return Status(201, activity)
 
 
 @api.get("/problems", response=list[ProblemOut], tags=["民生问题"])
