@@ -87,3 +87,14 @@ def test_the_export_holds_what_the_filtered_page_shows(admin):
              if row and row[0] in {"visit-overdue", "contact-point-missing", "branch-link-missing",
                                    "secretary-lagging-link-missing", "lagging-uncovered"}]
     assert rules == ["visit-overdue"] * shown
+
+
+def test_the_export_leaves_no_warning_for_the_next_page(admin):
+    assert admin.get("/check/export.xlsx?as_of=1800-01-01&visit_days=0").status_code == 200
+    page = admin.get("/problems/").content.decode()
+    assert "已按今天检查" not in page and "已按 90 天检查" not in page
+
+
+def test_an_unknown_rule_is_said_and_every_rule_shown(admin):
+    page = admin.get("/check/?as_of=2026-11-26&rule=bogus").content.decode()
+    assert "没有“bogus”这条规则，已显示全部规则" in page and "<tr data-rule=" in page

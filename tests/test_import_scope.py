@@ -144,3 +144,37 @@ def test_the_browser_upload_is_confined_and_private(world, tmp_path):
     assert c2.get(review + "errors.xlsx").status_code == 404
     token = review.rstrip("/").rsplit("/", 1)[1]
     assert c2.get(f"/media/imports/{token}/workbook.xlsx").status_code == 404
+
+
+def test_a_person_serving_elsewhere_cannot_be_taken_over_in_two_imports(world, tmp_path):
+    """Giving another banner's secretary a post here does not make their record ours to change."""
+    first = empty_book("任职")
+    add_row(first, "任职", 人员编号="2001", 组织编码="15290101", 职务="委员", 任职日期="2026-06-01")
+    assert errors(scoped_import(world, write_xlsx(tmp_path / "post.xlsx", first))) == []
+    rename = empty_book("人员")
+    add_row(rename, "人员", 人员编号="2001", 姓名="赵六（被改名）")
+    report = scoped_import(world, write_xlsx(tmp_path / "rename.xlsx", rename))
+    assert [(e.sheet, e.row, e.column) for e in report.errors] == [("人员", 2, "人员编号")]
+    assert Person.objects.get(code="2001").name == "赵六"
+    # Once their post in the other banner has ended, the banner they serve now keeps their record.
+    Post.objects.filter(person__code="2001", organization__code=OTHER).update(end_date="2026-05-31")
+    assert errors(scoped_import(world, write_xlsx(tmp_path / "rename2.xlsx", rename))) == []
+    assert Person.objects.get(code="2001").name == "赵六（被改名）"
+
+
+def test_the_banner_supervisor_sees_the_banner_admin_s_import(world, tmp_path):
+    book = empty_book("组织")
+    add_row(book, "组织", 组织编码="15290113", 组织名称="额尔克哈什哈嘎查党支部", 上级组织编码="15290101",
+            组织类型="党支部", 所属领域="嘎查村")
+    c = Client()
+    c.force_login(world)
+    r = c.post("/import/", {"workbook": SimpleUploadedFile("五月名册.xlsx",
+                                                            write_xlsx(tmp_path / "b.xlsx", book).read_bytes())})
+    c.post(r["Location"] + "confirm/")
+    inspector = get_user_model().objects.create_user("zq_jiwei", password="pw-for-tests-1")
+    RoleGrant.objects.create(user=inspector, organization=Organization.objects.get(code=LEFT), role="inspector")
+    Profile.objects.create(user=inspector)
+    ci = Client()
+    ci.force_login(inspector)
+    page = ci.get("/audit/").content.decode()
+    assert "导入工作簿" in page and "五月名册.xlsx" in page and "阿拉善左旗委" in page

@@ -100,3 +100,14 @@ def test_staged_rosters_are_deleted_after_a_week(admin, tmp_path):
     upload(admin, write_xlsx(tmp_path / "book.xlsx", base()))
     assert not old.folder.exists()
     assert admin.get(review).status_code == 200  # the run's record stays
+
+
+def test_confirming_an_expired_upload_says_so(admin, tmp_path):
+    import shutil
+
+    review = upload(admin, write_xlsx(tmp_path / "book.xlsx", base()))
+    shutil.rmtree(ImportRun.objects.get().folder)  # a week has passed
+    admin.post(review + "confirm/")
+    page = admin.get(review).content.decode()
+    assert "这次上传已过期" in page and "请重新上传" in page
+    assert not Organization.objects.exists()

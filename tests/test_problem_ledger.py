@@ -66,3 +66,24 @@ def test_a_supervisor_reads_the_ledger_but_does_not_keep_it(world):  # noqa: F81
     # …and nobody moves another banner's problem.
     other = Problem.objects.get(code="Q乙")
     assert client_for(world.users["a_admin"]).post(f"/problems/{other.pk}/status/", {"status": "done"}).status_code == 404
+
+
+def test_a_secretary_finds_their_branch_filled_in(world):  # noqa: F811
+    page = client_for(world.users["a_branch"]).get("/problems/new/").content.decode()
+    assert 'name="organization" id="id_organization" value="A1S"' in page
+
+
+def test_another_banner_s_team_is_not_offered_nor_taken(world):  # noqa: F811
+    from dangjian.problems.models import VolunteerTeam
+
+    VolunteerTeam.objects.create(name="乙旗第一服务队", organization=world.orgs["B"])
+    VolunteerTeam.objects.create(name="甲旗第一服务队", organization=world.orgs["A"])
+    c = client_for(world.users["a_admin"])
+    form = c.get("/problems/new/").content.decode()
+    assert "甲旗第一服务队" in form and "乙旗第一服务队" not in form
+    page = c.post("/problems/new/", {"organization": "A1S", "category": "道路", "description": "x",
+                                     "found_on": "2026-01-01", "team": "乙旗第一服务队"}).content.decode()
+    assert "服务队“乙旗第一服务队”不存在" in page
+    c.post("/problems/new/", {"organization": "A1S", "category": "道路", "description": "y",
+                              "found_on": "2026-01-01", "team": "甲旗第一服务队"})
+    assert Problem.objects.get(description="y").team.name == "甲旗第一服务队"

@@ -150,6 +150,14 @@ class Scope:
         return [path for path, _ in self.roots({Role.ORG_ADMIN})]
 
     @property
+    def import_root(self):
+        """The organization an import by this user is filed under in the audit trail (None: the whole tree)."""
+        if self.is_global:
+            return None
+        roots = self.roots({Role.ORG_ADMIN})
+        return Organization.objects.filter(pk=roots[0][1]).first() if len(roots) == 1 else None
+
+    @property
     def import_label(self):
         if self.is_global:
             return ""

@@ -4,19 +4,19 @@ Events store codes (``contact link ended``, ``{"kind": "contact_point"}``) so th
 stay exact and searchable; the pages show them through here, in the page's language.
 """
 
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
 
 ACTIONS = {
-    "contact link set up": _("建立联系"),
-    "contact link changed": _("修改联系"),
-    "contact link ended": _("结束联系"),
-    "activity logged": _("记录活动"),
-    "finding recorded": _("督查意见"),
-    "problem logged": _("登记民生问题"),
-    "problem updated": _("办理民生问题"),
-    "workbook imported": _("导入工作簿"),
-    "api token issued": _("签发接口令牌"),
-    "demo loaded": _("载入演示数据"),
+    "contact link set up": pgettext_lazy("audit action", "建立联系"),
+    "contact link changed": pgettext_lazy("audit action", "修改联系"),
+    "contact link ended": pgettext_lazy("audit action", "结束联系"),
+    "activity logged": pgettext_lazy("audit action", "记录活动"),
+    "finding recorded": pgettext_lazy("audit action", "督查意见"),
+    "problem logged": pgettext_lazy("audit action", "登记民生问题"),
+    "problem updated": pgettext_lazy("audit action", "办理民生问题"),
+    "workbook imported": pgettext_lazy("audit action", "导入工作簿"),
+    "api token issued": pgettext_lazy("audit action", "签发接口令牌"),
+    "demo loaded": pgettext_lazy("audit action", "载入演示数据"),
 }
 
 FIELDS = {
@@ -69,6 +69,9 @@ def changes(event):
     rows = []
     for field in list(dict.fromkeys([*after, *before])):
         b, a = before.get(field), after.get(field)
+        changed = field in before and b != a
+        if before and after and not changed:  # a change shows what changed; the record's page says the rest
+            continue
         rows.append((str(FIELDS.get(field, field)), value_text(field, b) if field in before else "",
-                     value_text(field, a) if field in after else "", field in before and b != a))
+                     value_text(field, a) if field in after else "", changed))
     return rows

@@ -22,20 +22,22 @@ from .models import Finding
 from .rules import MAX_VISIT_DAYS, RULES, input_problems, run_check
 
 
-def _check_from_request(request):
+def _check_from_request(request, say=True):
     """(result, root) for the page's parameters; a bad date or period is said on the page and replaced."""
     scope = Scope.of(request.user)
     p = request.GET
+    # A download shows no page: its warnings would surface on whatever page comes next.
+    warn = (lambda text: messages.warning(request, text)) if say else (lambda text: None)
     as_of = timezone.localdate()
     if p.get("as_of"):
         try:
             wanted = date.fromisoformat(p["as_of"])
         except ValueError:
-            messages.warning(request, gettext("检查日期“%(value)s”不是 YYYY-MM-DD 格式的日期，已按今天检查") % {"value": p["as_of"]})
+            warn(gettext("检查日期“%(value)s”不是 YYYY-MM-DD 格式的日期，已按今天检查") % {"value": p["as_of"]})
         else:
             problems = input_problems(as_of=wanted)
             for problem in problems:
-                messages.warning(request, gettext("%(problem)s，已按今天检查") % {"problem": problem})
+                warn(gettext("%(problem)s，已按今天检查") % {"problem": problem})
             as_of = as_of if problems else wanted
     visit_days = 90
     if p.get("visit_days"):
@@ -44,7 +46,7 @@ def _check_from_request(request):
         except ValueError:
             wanted = 0
         if input_problems(visit_days=wanted):
-            messages.warning(request, gettext("活动周期天数应在 1 到 %(max)s 之间，已按 90 天检查") % {"max": MAX_VISIT_DAYS})
+            warn(gettext("活动周期天数应在 1 到 %(max)s 之间，已按 90 天检查") % {"max": MAX_VISIT_DAYS})
         else:
             visit_days = wanted
     if p.get("org"):
@@ -65,6 +67,9 @@ def check(request):
     """The contract's rules for any date and subtree; filter by rule; export."""
     result, root = _check_from_request(request)
     rule = request.GET.get("rule", "")
+    if rule and rule not in {r.id for r in RULES}:
+        messages.warning(request, gettext("没有“%(rule)s”这条规则，已显示全部规则") % {"rule": rule})
+        rule = ""
     violations = [v for v in result.violations if not rule or v.rule == rule]
     return render(request, "compliance/check.html", {
         "result": result, "root": root, "rules": RULES, "rule": rule, "rows": _rows(violations[:2000]),
@@ -93,7 +98,7 @@ def _url_for_code(name):
 
 
 def check_export(request):
-    result, root = _check_from_request(request)
+    result, root = _check_from_request(request, say=False)
     rule = request.GET.get("rule", "")
     if rule:  # the workbook holds what the page shows
         result = dataclasses.replace(result, violations=[v for v in result.violations if v.rule == rule])

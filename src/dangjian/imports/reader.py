@@ -56,7 +56,7 @@ class Source:
                 self._book = CalamineWorkbook.from_path(str(self.path))
             except Exception as exc:  # calamine raises several types for unreadable files
                 raise WorkbookError(f"无法读取工作簿 {display_name or self.path.name}：文件已损坏或不是 Excel 工作簿"
-                                    f"（请用 Excel 或 WPS 打开后另存为 .xlsx 再上传；详情：{exc}）") from exc
+                                    "（请用 Excel 或 WPS 打开后另存为 .xlsx 再上传）") from exc
             self.sheet_names = list(self._book.sheet_names)
         else:
             raise WorkbookError(f"不支持的文件：{display_name or self.path.name}（应为 .xlsx 工作簿或 CSV 文件夹）")

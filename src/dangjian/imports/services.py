@@ -78,7 +78,8 @@ def _fmt_key_date(d):
 
 
 class Importer:
-    def __init__(self, path, dry_run=False, actor=None, within=None, within_label="", display_name=""):
+    def __init__(self, path, dry_run=False, actor=None, within=None, within_label="", display_name="",
+                 audit_org=None):
         """``within``: the paths of the subtrees the importing user manages (None: the whole tree).
 
         Every organization the workbook creates, changes or refers to must then lie in one of
@@ -87,6 +88,7 @@ class Importer:
         """
         self.source = Source(path, display_name)
         self.display_name = display_name or self.source.path.name
+        self.audit_org = audit_org  # where the import's audit event is filed, so supervisors there see it
         self.within = None if within is None else tuple(within)
         self.within_label = within_label
         self.report = ImportReport(dry_run=dry_run)
@@ -354,22 +356,25 @@ class Importer:
             self.person_codes[code] = number
             if self.within is not None and code in self.db_people:
                 rows[code] = (number, (v["姓名"], v["身份证号"] or "", v["手机号"] or ""))
-        # A person outside the importer's scope may be listed (to give them a post here), not changed.
+        # A person who holds any post or link outside the importer's scope belongs (also) to someone
+        # else: they may be listed (to give them a post here), not changed.
         for chunk in _chunks(list(rows), 500):
-            for code, *values in (Person.objects.filter(code__in=chunk).exclude(self._people_in_scope())
+            for code, *values in (Person.objects.filter(code__in=chunk).filter(self._held_elsewhere())
                                   .values_list("code", "name", "id_card", "mobile")):
                 number, wanted = rows[code]
                 if tuple(values) != wanted:
                     self.out_of_scope(sheet, number, "人员编号", f"人员“{code}”")
 
-    def _people_in_scope(self):
-        from django.db.models import Exists, OuterRef
+    def _held_elsewhere(self):
+        """Persons with a current post or contact link at an organization outside ``within``."""
+        from django.db.models import Exists, OuterRef, Q
 
         from dangjian.accounts.scope import subtrees_q
 
-        q = subtrees_q(self.within, "organization__path")
-        return (Exists(Post.objects.filter(q, person=OuterRef("pk")))
-                | Exists(ContactLink.objects.filter(q, person=OuterRef("pk"))))
+        inside = subtrees_q(self.within, "organization__path")
+        current = Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate())  # history does not bind
+        return (Exists(Post.objects.exclude(inside).filter(current, person=OuterRef("pk")))
+                | Exists(ContactLink.objects.exclude(inside).filter(current, person=OuterRef("pk"))))
 
     def _validate_dated(self, sheet, key_columns, start, end, end_message):
         seen = {}
@@ -683,6 +688,7 @@ class Importer:
             if changed and not self.dry_run:  # importing the same data again writes nothing at all
                 changes = {s: dict(c) for s, c in self.report.counts.items()}
                 record("workbook imported", actor=self.actor, label="" if self.actor else "命令行导入",
+                       organization=self.audit_org,
                        after={"file": self.display_name, "counts": changes})
                 refresh_statistics()
         return self.report

@@ -18,6 +18,7 @@ from .reader import WorkbookError
 from .services import Importer
 
 log = logging.getLogger(__name__)
+STAGED_DAYS = 7
 
 
 @task()
@@ -36,9 +37,15 @@ def _run(run_id, dry_run):
     run = ImportRun.objects.select_related("uploaded_by").get(pk=run_id)
     scope = Scope.of(run.uploaded_by)
     State = ImportRun.State
+    if not run.workbook.exists():  # staged files go a week after upload
+        run.state, run.error_count = State.REJECTED, 1
+        run.report = {"ok": False, "errors": [], "fatal": f"这次上传已过期（上传的文件只保留 {STAGED_DAYS} 天），请重新上传"}
+        run.save(update_fields=["state", "report", "error_count", "updated_at"])
+        return
     try:
         report = Importer(run.workbook, dry_run=dry_run, actor=run.uploaded_by, within=scope.import_within,
-                          within_label=scope.import_label, display_name=run.file_name).run()
+                          within_label=scope.import_label, display_name=run.file_name,
+                          audit_org=scope.import_root).run()
     except WorkbookError as exc:
         run.state, run.report, run.error_count = State.REJECTED, {"ok": False, "fatal": str(exc), "errors": []}, 1
     except Exception as exc:  # a bug, not bad input: say so on the page and keep the trace in the log

@@ -54,6 +54,7 @@ def import_upload(request):
     if request.method == "POST":
         messages.error(request, gettext("请先选择要上传的 .xlsx 工作簿"))
         return redirect("import")
+    _forget_old_uploads()  # on every visit too, not only when someone uploads
     scope = Scope.of(request.user)
     return render(request, "imports/upload.html", {
         "within_label": scope.import_label,
@@ -61,12 +62,12 @@ def import_upload(request):
     })
 
 
-def _forget_old_uploads(days=7):
+def _forget_old_uploads(days=tasks.STAGED_DAYS):
     """Rosters hold personal data: a week after upload the staged files go (the run's record stays)."""
     cutoff = timezone.now() - timedelta(days=days)
-    old = ImportRun.objects.filter(created_at__lt=cutoff, created_at__gte=cutoff - timedelta(days=30))
-    for run in old.exclude(state__in=ImportRun.PENDING):
-        shutil.rmtree(run.folder, ignore_errors=True)
+    for run in ImportRun.objects.filter(created_at__lt=cutoff).exclude(state__in=ImportRun.PENDING).only("token"):
+        if run.folder.exists():
+            shutil.rmtree(run.folder, ignore_errors=True)
 
 
 def import_review(request, token):

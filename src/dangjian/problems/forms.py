@@ -22,6 +22,7 @@ class ProblemForm(forms.Form):
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
+        self.scope = scope
         self.fields["organization"].queryset = scope.filter(Organization.objects.all(), "path", roles=WRITERS)
         self.fields["found_on"].initial = timezone.localdate()
 
@@ -29,7 +30,9 @@ class ProblemForm(forms.Form):
         name = (self.cleaned_data.get("team") or "").strip()
         if not name:
             return None
-        team = VolunteerTeam.objects.filter(name=name).first()
+        # A team of the user's scope, or one no organization claims (teams named in an import).
+        team = (self.scope.filter(VolunteerTeam.objects.all(), "organization__path")
+                | VolunteerTeam.objects.filter(organization__isnull=True)).filter(name=name).first()
         if team is None:
             raise forms.ValidationError(gettext("服务队“%(name)s”不存在") % {"name": name})
         return team

@@ -58,7 +58,11 @@ def problem_new(request):
     scope = Scope.of(request.user)
     if not scope.is_global and not any(g.role in WRITERS for g in scope.grants):
         raise Http404
-    initial = {"organization": request.GET.get("org", "")}
+    org = request.GET.get("org", "")
+    roots = scope.roots(WRITERS)
+    if not org and len(roots) == 1:  # a branch secretary has one branch: theirs, already filled in
+        org = Organization.objects.filter(pk=roots[0][1]).values_list("code", flat=True).first() or ""
+    initial = {"organization": org}
     form = ProblemForm(request.POST or None, scope=scope, initial=initial)
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data

@@ -39,7 +39,7 @@ def load_demo(today=None):
     book = demo.build(today=today or timezone.localdate())
     with tempfile.TemporaryDirectory() as folder:
         book.write(folder)
-        report = Importer(folder).run()
+        report = Importer(folder, display_name="演示数据").run()
     if not report.ok:  # the demo is our own data: this is a bug, say it loudly
         raise RuntimeError("演示数据未通过导入校验：" + "; ".join(map(str, report.errors[:5])))
     hjq = Organization.objects.get(code="150625")
