@@ -33,7 +33,8 @@ def test_token_command_issues_a_working_token(tree, capsys):
     RoleGrant.objects.create(user=user, organization=tree.orgs["A"], role="inspector")
     call_command("token", "script", "--name", "夜间同步")
     key = capsys.readouterr().out.strip()
-    assert ApiToken.objects.get(key=key).user == user
+    stored = ApiToken.objects.get(user=user)
+    assert stored.digest == ApiToken.digest_of(key) and key not in str(stored.__dict__)  # only its digest is kept
     r = Client().get("/api/orgs", HTTP_AUTHORIZATION=f"Bearer {key}")
     assert r.status_code == 200
     assert [o["code"] for o in r.json()["items"]] == ["A"]

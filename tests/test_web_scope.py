@@ -144,11 +144,11 @@ def test_a_leader_sets_up_their_own_link_but_not_someone_elses(world):
 def test_api_token_auth_for_scripts(world):
     token = ApiToken.issue(world.users["a_admin"], "script")
     c = Client()
-    r = c.get("/api/check?org=A", HTTP_AUTHORIZATION=f"Bearer {token.key}")
+    r = c.get("/api/check?org=A", HTTP_AUTHORIZATION=f"Bearer {token.raw}")
     assert r.status_code == 200
     assert r.json()["scope"] == "A"
     assert c.get("/api/check", HTTP_AUTHORIZATION="Bearer wrong").status_code == 401
-    assert c.get("/api/orgs/B", HTTP_AUTHORIZATION=f"Bearer {token.key}").status_code == 404
+    assert c.get("/api/orgs/B", HTTP_AUTHORIZATION=f"Bearer {token.raw}").status_code == 404
 
 
 def test_scripts_write_with_a_token_and_the_browser_needs_its_csrf_token(world):
@@ -156,7 +156,7 @@ def test_scripts_write_with_a_token_and_the_browser_needs_its_csrf_token(world):
     token = ApiToken.issue(world.users["a_admin"], "script")
     c = Client(enforce_csrf_checks=True)
     visit = {"person": "PA", "org": "A1S", "date": "2026-11-02", "kind": "research", "content": "脚本录入"}
-    r = c.post("/api/activities", visit, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token.key}")
+    r = c.post("/api/activities", visit, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token.raw}")
     assert r.status_code in (200, 201), r.content
     assert Activity.objects.filter(content="脚本录入").count() == 1
     browser = Client(enforce_csrf_checks=True)

@@ -44,11 +44,10 @@ class LocalSwagger(Swagger):
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        found = ApiToken.objects.select_related("user").filter(key=token, user__is_active=True).first()
-        if found:
-            request.user = found.user
-            return found.user
-        return None
+        user = ApiToken.user_for(token)
+        if user is not None:
+            request.user = user
+        return user
 
 
 api = NinjaAPI(

@@ -1,5 +1,6 @@
 """Accounts: roles granted at an organization, holding for its whole subtree."""
 
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -47,10 +48,15 @@ class RoleGrant(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for scripts calling the REST API (the browser uses its session)."""
+    """A bearer token for scripts calling the REST API (the browser uses its session).
+
+    Only the token's SHA-256 digest is stored, as for a password: a copy of the database
+    (a backup, a report server) holds nothing a script could call the API with. The token
+    itself is shown once, when it is issued.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    key = models.CharField(max_length=64, unique=True)
+    digest = models.CharField(_("摘要"), max_length=64, unique=True)
     name = models.CharField(_("用途"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -58,6 +64,19 @@ class ApiToken(models.Model):
         verbose_name = _("API 令牌")
         verbose_name_plural = _("API 令牌")
 
+    @staticmethod
+    def digest_of(raw):
+        return hashlib.sha256(raw.encode()).hexdigest()
+
     @classmethod
     def issue(cls, user, name=""):
-        return cls.objects.create(user=user, key=secrets.token_hex(24), name=name)
+        """A new token; its ``raw`` value (for the script) exists only on the returned object."""
+        raw = secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, digest=cls.digest_of(raw), name=name)
+        token.raw = raw
+        return token
+
+    @classmethod
+    def user_for(cls, raw):
+        found = cls.objects.select_related("user").filter(digest=cls.digest_of(raw), user__is_active=True).first()
+        return found.user if found else None

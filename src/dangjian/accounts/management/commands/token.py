@@ -20,4 +20,4 @@ class Command(BaseCommand):
             raise CommandError(f"用户不存在：{username}", returncode=1)
         token = ApiToken.issue(user, name)
         record("api token issued", obj=user, label="命令行", after={"name": name})
-        self.stdout.write(token.key)
+        self.stdout.write(token.raw)  # shown once: only its digest is kept
