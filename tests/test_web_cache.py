@@ -46,7 +46,7 @@ def test_the_api_check_shares_the_cache_and_follows_a_new_link(tree, locmem, mon
     Profile.objects.create(user=user)
     runs = []
     real = rules.run_check
-    monkeypatch.setattr("dangjian.api.run_check", lambda **kw: runs.append(kw) or real(**kw))
+    monkeypatch.setattr("dangjian.compliance.rules.run_check", lambda **kw: runs.append(kw) or real(**kw))
     c = Client()
     c.force_login(user)
     first = c.get("/api/check").json()

@@ -18,14 +18,14 @@ from ninja.security import HttpBearer, django_auth
 
 from dangjian.accounts.models import ApiToken
 from dangjian.accounts.scope import Scope
-from dangjian.compliance.rules import input_problems, run_check
+from dangjian.compliance.rules import input_problems
 from dangjian.contacts import services as contact_services
 from dangjian.contacts.models import Activity, ActivityKind, ContactLink, LinkKind
 from dangjian.orgs.models import Organization
 from dangjian.orgs.queries import subtree_q
 from dangjian.problems.models import Problem, ProblemStatus
 from dangjian.problems.reports import problem_figures
-from dangjian.web.cache import cached
+from dangjian.web.cache import cached_check
 
 
 class LocalSwagger(Swagger):
@@ -258,6 +258,4 @@ def check(request, as_of: date | None = None, org: str = "", visit_days: int = 9
     if problems:
         raise HttpError(422, "；".join(problems))
     as_of = as_of or timezone.localdate()
-    # The same cache as the check page: one computation per data version, shared by both.
-    return cached("check", (root.pk if root else None, as_of, visit_days),
-                  lambda: run_check(as_of=as_of, scope=root, visit_days=visit_days)).as_json()
+    return cached_check(root, as_of, visit_days).as_json()

@@ -16,6 +16,7 @@ from dangjian.orgs.queries import subtree_q
 from .models import Role
 
 READ_ROLES = {Role.ORG_ADMIN, Role.LEADER, Role.BRANCH_SECRETARY, Role.INSPECTOR}
+PROBLEM_ROLES = {Role.ORG_ADMIN, Role.LEADER, Role.BRANCH_SECRETARY}  # who keeps the livelihood-problem ledger
 
 
 def subtrees_q(paths, field="path"):
@@ -78,13 +79,7 @@ class Scope:
         """A Q selecting rows whose organization path (``field``) lies inside the scope."""
         if self.is_global and Role.ORG_ADMIN in roles:
             return Q()
-        roots = self.roots(roles)
-        if not roots:
-            return Q(pk__in=[])
-        q = Q()
-        for path, _ in roots:
-            q |= subtree_q(path, field)
-        return q
+        return subtrees_q([path for path, _ in self.roots(roles)], field)
 
     def filter(self, queryset, field=None, roles=READ_ROLES):
         field = field or getattr(queryset.model, "scope_path", "organization__path")
@@ -133,7 +128,12 @@ class Scope:
         return bool(self.roots({Role.LEADER, Role.BRANCH_SECRETARY}))
 
     def can_log_problem(self, org):
-        return self.covers(org, {Role.ORG_ADMIN, Role.BRANCH_SECRETARY, Role.LEADER})
+        return self.covers(org, PROBLEM_ROLES)
+
+    @property
+    def may_log_problems(self):
+        """Whether :meth:`can_log_problem` holds somewhere (supervisors read the ledger, never keep it)."""
+        return self.is_global or bool(self.roots(PROBLEM_ROLES))
 
     def can_write_finding(self, org):
         return self.covers(org, {Role.ORG_ADMIN, Role.INSPECTOR})

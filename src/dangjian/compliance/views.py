@@ -15,11 +15,11 @@ from django.views.decorators.http import require_POST
 from dangjian.accounts.scope import Scope
 from dangjian.audit.services import record
 from dangjian.orgs.models import Organization
-from dangjian.web.cache import cached
+from dangjian.web.cache import cached_check
 
 from .exports import check_to_xlsx
 from .models import Finding
-from .rules import MAX_VISIT_DAYS, RULES, input_problems, run_check
+from .rules import MAX_VISIT_DAYS, RULES, input_problems
 
 
 def _check_from_request(request, say=True):
@@ -58,8 +58,7 @@ def _check_from_request(request, say=True):
         root = None if scope.is_global and len(roots) != 1 else (roots[0] if roots else None)
         if root is None and not scope.is_global:
             raise Http404
-    result = cached("check", (root.pk if root else None, as_of, visit_days),
-                    lambda: run_check(as_of=as_of, scope=root, visit_days=visit_days))
+    result = cached_check(root, as_of, visit_days)
     return result, root
 
 

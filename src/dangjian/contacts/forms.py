@@ -4,6 +4,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 
 from dangjian.orgs.models import Organization
 from dangjian.people.models import Person
+from dangjian.web.generic import error_text
 from dangjian.web.labels import translated_choices
 
 from . import photos as photo_files
@@ -96,6 +97,5 @@ class ActivityForm(forms.Form):
         try:
             photo_files.validate(photos)
         except forms.ValidationError as exc:
-            raise forms.ValidationError([gettext(e.message) % e.params if e.params else gettext(e.message)
-                                         for e in exc.error_list])
+            raise forms.ValidationError([error_text(e) for e in exc.error_list])
         return photos

@@ -6,7 +6,7 @@ the extension its bytes call for, and served with the content type its bytes cal
 Anything else (a file stored before this check, say) is served as a download only.
 
 The messages stay Chinese msgids with parameters (like the services' messages); the
-pages translate them (contacts.views._apply_errors, ActivityForm.clean_photos).
+pages translate them (web.generic.apply_errors, ActivityForm.clean_photos).
 """
 
 import os

@@ -1,7 +1,7 @@
 """Every change to contact links and activities: validated, audited, in one transaction.
 
 The validation messages stay Chinese here (the API returns them as they are); gettext_noop
-only puts them in the catalog, and the pages translate them (contacts.views._apply_errors).
+only puts them in the catalog, and the pages translate them (web.generic.apply_errors).
 """
 
 from datetime import date, timedelta

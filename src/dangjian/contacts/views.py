@@ -12,25 +12,12 @@ from dangjian.accounts.scope import Scope
 from dangjian.compliance.feedback import link_feedback
 from dangjian.orgs.models import Organization
 from dangjian.orgs.queries import subtree_q
-from dangjian.web.generic import ScopedListView
+from dangjian.web.generic import ScopedListView, apply_errors
 
 from . import photos as photo_files
 from . import services
 from .forms import ActivityForm, ChangeLinkForm, EndLinkForm, LinkForm
 from .models import Activity, ContactLink
-
-
-def translated(error):
-    """One of the services' errors in the page's language: the Chinese msgid translated, then its parameters."""
-    text = gettext(error.message)
-    return text % error.params if error.params else text
-
-
-def _apply_errors(form, exc):
-    # The services' messages are Chinese msgids (the API returns them as they are).
-    by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
-    for field, errors in by_field.items():
-        form.add_error(field if field in form.fields else None, [translated(e) for e in errors])
 
 
 def _notes_after(link, today):
@@ -60,7 +47,7 @@ def _save_link(request, form, change, denied, done):
     except PermissionDenied:
         form.add_error(None, denied)
     except ValidationError as exc:
-        _apply_errors(form, exc)
+        apply_errors(form, exc)
     else:
         today = timezone.localdate()
         text = done(link)
@@ -150,7 +137,7 @@ def activity_new(request):
         except PermissionDenied:
             form.add_error(None, gettext("您无权为该人员在该组织记录活动"))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, gettext("已记录活动：%(org)s %(date)s") % {"org": c["organization"].name,
                                                                               "date": c["date"]})

@@ -34,6 +34,7 @@ class ImportRun(models.Model):
     report = models.JSONField(_("结果"), null=True, blank=True)
     error_count = models.PositiveIntegerField(_("错误数"), default=0)
     failure = models.TextField(_("失败原因"), blank=True)
+    files_kept = models.BooleanField(_("文件仍在"), default=True)  # False once the staged files are deleted
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

@@ -16,8 +16,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from dangjian.accounts.scope import subtrees_q
 from dangjian.audit.services import record
 from dangjian.contacts.models import Activity, ContactLink
 from dangjian.orgs.models import Organization, OrgKind, TierRating
@@ -102,6 +104,7 @@ class Importer:
         self._db_people = None
         self._warned = set()  # (sheet, column) already warned about
         self._in_scope = {}  # code -> bool, for ``within``
+        self._db_by_path = None  # path -> code of the database's organizations, when first needed
 
     # ----- helpers ---------------------------------------------------------------
     def error(self, sheet, row, column, message):
@@ -234,10 +237,11 @@ class Importer:
         self.error(sheet, number, column, f"{what}不在您管理的范围内{where}，不能导入")
 
     def _db_parent_code(self, code):
+        """The code of the parent ``code`` has in the database (None: unknown, or a top-level organization)."""
         found = self.db_orgs.get(code)
         if found is None or len(found[1]) <= Organization.steplen:
             return None
-        if getattr(self, "_db_by_path", None) is None:
+        if self._db_by_path is None:
             self._db_by_path = {p: c for c, (_, p, _) in self.db_orgs.items()}
         return self._db_by_path.get(found[1][:-Organization.steplen])
 
@@ -282,7 +286,6 @@ class Importer:
                 self._check_org_ref(sheet, org["row"], parent, "上级组织编码", scoped=not keeps_parent)
             elif parent is None and self.within is not None and not keeps_parent:
                 self.out_of_scope(sheet, org["row"], "上级组织编码", "顶级组织")
-        db_by_path = None
         state = {}  # code -> 1 visiting, 2 done
         for start in self.orgs:
             chain, code = [], start
@@ -292,13 +295,7 @@ class Importer:
                 if code in self.orgs:
                     code = self.orgs[code]["parent"]
                 else:
-                    if db_by_path is None:
-                        db_by_path = {p: c for c, (_, p, _) in self.db_orgs.items()}
-                    found = self.db_orgs.get(code)
-                    if found is None:
-                        code = None
-                    else:
-                        code = db_by_path.get(found[1][:-Organization.steplen]) if len(found[1]) > Organization.steplen else None
+                    code = self._db_parent_code(code)
             if code is not None and state.get(code) == 1 and code in chain:
                 cycle = chain[chain.index(code):]
                 names = " → ".join(cycle + [code])
@@ -367,10 +364,6 @@ class Importer:
 
     def _held_elsewhere(self):
         """Persons with a current post or contact link at an organization outside ``within``."""
-        from django.db.models import Exists, OuterRef, Q
-
-        from dangjian.accounts.scope import subtrees_q
-
         inside = subtrees_q(self.within, "organization__path")
         current = Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate())  # history does not bind
         return (Exists(Post.objects.exclude(inside).filter(current, person=OuterRef("pk")))
@@ -434,11 +427,9 @@ class Importer:
                 else:
                     seen[code] = number
         if self.within is not None:  # a problem recorded outside the scope cannot be taken over
-            from dangjian.accounts.scope import subtrees_q
-
+            inside = subtrees_q(self.within, "organization__path")
             for chunk in _chunks(list(seen), 500):
-                outside = (Problem.objects.filter(code__in=chunk)
-                           .exclude(subtrees_q(self.within, "organization__path")).values_list("code", flat=True))
+                outside = Problem.objects.filter(code__in=chunk).exclude(inside).values_list("code", flat=True)
                 for code in outside:
                     self.out_of_scope(sheet, seen[code], "问题编号", f"问题“{code}”")
 
@@ -720,5 +711,5 @@ def refresh_statistics():
                 cursor.execute(f'ANALYZE "{table}"')
 
 
-def import_workbook(path, dry_run=False, actor=None, within=None, within_label=""):
-    return Importer(path, dry_run=dry_run, actor=actor, within=within, within_label=within_label).run()
+def import_workbook(path, dry_run=False, actor=None):
+    return Importer(path, dry_run=dry_run, actor=actor).run()

@@ -62,6 +62,7 @@ def _run(run_id, dry_run):
             run.state = State.REJECTED
         else:
             run.state = State.CHECKED if dry_run else State.DONE
-    run.save(update_fields=["state", "report", "error_count", "failure", "updated_at"])
-    if run.state == State.DONE:
+    if run.state == State.DONE:  # the roster is in the database now: its file goes
         shutil.rmtree(run.folder, ignore_errors=True)
+        run.files_kept = False
+    run.save(update_fields=["state", "report", "error_count", "failure", "files_kept", "updated_at"])

@@ -65,9 +65,10 @@ def import_upload(request):
 def _forget_old_uploads(days=tasks.STAGED_DAYS):
     """Rosters hold personal data: a week after upload the staged files go (the run's record stays)."""
     cutoff = timezone.now() - timedelta(days=days)
-    for run in ImportRun.objects.filter(created_at__lt=cutoff).exclude(state__in=ImportRun.PENDING).only("token"):
-        if run.folder.exists():
-            shutil.rmtree(run.folder, ignore_errors=True)
+    old = ImportRun.objects.filter(created_at__lt=cutoff, files_kept=True).exclude(state__in=ImportRun.PENDING)
+    for run in old.only("token"):
+        shutil.rmtree(run.folder, ignore_errors=True)
+    old.update(files_kept=False)
 
 
 def import_review(request, token):

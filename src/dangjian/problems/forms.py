@@ -2,14 +2,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
-from dangjian.accounts.models import Role
+from dangjian.accounts.scope import PROBLEM_ROLES
 from dangjian.contacts.forms import CodeChoiceField, DateInput
 from dangjian.orgs.models import Organization
 
 from .models import ProblemStatus, VolunteerTeam
-
-WRITERS = {Role.ORG_ADMIN, Role.LEADER, Role.BRANCH_SECRETARY}
-
 
 class ProblemForm(forms.Form):
     organization = CodeChoiceField(label=_("组织编码"), queryset=Organization.objects.none())
@@ -23,7 +20,7 @@ class ProblemForm(forms.Form):
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.scope = scope
-        self.fields["organization"].queryset = scope.filter(Organization.objects.all(), "path", roles=WRITERS)
+        self.fields["organization"].queryset = scope.filter(Organization.objects.all(), "path", roles=PROBLEM_ROLES)
         self.fields["found_on"].initial = timezone.localdate()
 
     def clean_team(self):

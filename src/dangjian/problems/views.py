@@ -7,13 +7,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 
-from dangjian.accounts.scope import Scope
+from dangjian.accounts.scope import PROBLEM_ROLES, Scope
 from dangjian.orgs.models import Organization
 from dangjian.orgs.queries import subtree_q
-from dangjian.web.generic import ScopedListView
+from dangjian.web.generic import ScopedListView, apply_errors
 
 from . import services
-from .forms import WRITERS, ProblemForm, StatusForm
+from .forms import ProblemForm, StatusForm
 from .models import Problem, ProblemStatus, VolunteerTeam
 from .reports import problem_figures
 
@@ -42,24 +42,19 @@ class ProblemList(ScopedListView):
         ctx = super().get_context_data(**kwargs)
         ctx.update(figures=problem_figures(queryset=self.scoped), statuses=ProblemStatus.choices,
                    within=self.within, params=self.request.GET,
-                   can_log=self.scope.is_global or any(g.role in WRITERS for g in self.scope.grants),
+                   can_log=self.scope.may_log_problems,
                    # The rows this user may move on (a supervisor reads the ledger, never keeps it).
                    writable={q.pk for q in ctx["object_list"] if self.scope.can_log_problem(q.organization)})
         return ctx
 
 
-def _apply_errors(form, exc):
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 def problem_new(request):
     """Log a problem found among the residents (民生问题台账: from found to done)."""
     scope = Scope.of(request.user)
-    if not scope.is_global and not any(g.role in WRITERS for g in scope.grants):
+    if not scope.may_log_problems:
         raise Http404
     org = request.GET.get("org", "")
-    roots = scope.roots(WRITERS)
+    roots = scope.roots(PROBLEM_ROLES)
     if not org and len(roots) == 1:  # a branch secretary has one branch: theirs, already filled in
         org = Organization.objects.filter(pk=roots[0][1]).values_list("code", flat=True).first() or ""
     initial = {"organization": org}
@@ -72,7 +67,7 @@ def problem_new(request):
         except PermissionDenied:
             form.add_error("organization", gettext("您无权在该组织登记民生问题"))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, gettext("已登记民生问题 %(code)s") % {"code": problem.code})
             return redirect(f"{reverse('problem-list')}?org={problem.organization.code}")

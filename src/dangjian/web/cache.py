@@ -25,3 +25,14 @@ def cached(name, key, compute, timeout=6 * 3600):
         value = compute()
         cache.set(full_key, value, timeout)
     return value
+
+
+def cached_check(root, as_of, visit_days):
+    """The rule check of ``root``'s subtree (None: the whole tree), once per data version.
+
+    The check page, its export and the API ask through here, so they share one result.
+    """
+    from dangjian.compliance.rules import run_check
+
+    return cached("check", (root.pk if root else None, as_of, visit_days),
+                  lambda: run_check(as_of=as_of, scope=root, visit_days=visit_days))

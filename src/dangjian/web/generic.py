@@ -5,6 +5,7 @@ its ``scope_field``); the queryset it sees is already restricted, so an object
 outside the user's scope is a 404 like any object that does not exist.
 """
 
+from django.utils.translation import gettext
 from django.views.generic import DetailView, ListView
 
 from dangjian.accounts.scope import Scope
@@ -28,6 +29,23 @@ class ScopedListView(ScopedMixin, ListView):
 class ScopedDetailView(ScopedMixin, DetailView):
     slug_field = "code"
     slug_url_kwarg = "code"
+
+
+def error_text(error):
+    """One ValidationError of a service in the page's language.
+
+    The services' messages are Chinese msgids (the API returns them as they are): the
+    message is translated here, then given its parameters.
+    """
+    text = gettext(error.message)
+    return text % error.params if error.params else text
+
+
+def apply_errors(form, exc):
+    """A service's ValidationError on ``form``, field by field, in the page's language."""
+    by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+    for field, errors in by_field.items():
+        form.add_error(field if field in form.fields else None, [error_text(e) for e in errors])
 
 
 def audit_for(obj=None, organization=None, related=(), limit=50, within=None):

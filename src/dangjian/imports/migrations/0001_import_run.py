@@ -25,6 +25,7 @@ class Migration(migrations.Migration):
                 ('report', models.JSONField(blank=True, null=True, verbose_name='结果')),
                 ('error_count', models.PositiveIntegerField(default=0, verbose_name='错误数')),
                 ('failure', models.TextField(blank=True, verbose_name='失败原因')),
+                ('files_kept', models.BooleanField(default=True, verbose_name='文件仍在')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
                 ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='import_runs', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
