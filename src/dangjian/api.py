@@ -23,6 +23,7 @@ from dangjian.contacts import services as contact_services
 from dangjian.contacts.models import Activity, ActivityKind, ContactLink, LinkKind
 from dangjian.orgs.models import Organization
 from dangjian.orgs.queries import subtree_q
+from dangjian.people.models import Person
 from dangjian.problems.models import Problem, ProblemStatus
 from dangjian.problems.reports import problem_figures
 from dangjian.web.cache import cached_check
@@ -74,7 +75,7 @@ def scope_of(request):
 
 
 def visible_org(request, code):
-    return get_object_or_404(scope_of(request).filter(Organization.objects.all(), "path"), code=code)
+    return get_object_or_404(Organization.objects.visible_to(request.user), code=code)
 
 
 class OrgOut(Schema):
@@ -146,7 +147,7 @@ class ProblemOut(Schema):
 @api.get("/orgs", response=list[OrgOut], tags=["组织"])
 @paginate(LimitOffsetPagination)
 def list_orgs(request, q: str = "", kind: str = "", within: str = ""):
-    qs = scope_of(request).filter(Organization.objects.all(), "path")
+    qs = Organization.objects.visible_to(request.user)
     if within:
         qs = qs.filter(subtree_q(visible_org(request, within).path))
     if q:
@@ -163,13 +164,13 @@ def get_org(request, code: str):
 
 @api.get("/people/{code}", response=PersonOut, tags=["人员"])
 def get_person(request, code: str):
-    return get_object_or_404(scope_of(request).people(), code=code)
+    return get_object_or_404(Person.objects.visible_to(request.user), code=code)
 
 
 @api.get("/links", response=list[LinkOut], tags=["联系点"])
 @paginate(LimitOffsetPagination)
 def list_links(request, person: str = "", org: str = ""):
-    qs = scope_of(request).filter(ContactLink.objects.select_related("person", "organization"))
+    qs = ContactLink.objects.visible_to(request.user).select_related("person", "organization")
     if person:
         qs = qs.filter(person__code=person)
     if org:
@@ -179,7 +180,7 @@ def list_links(request, person: str = "", org: str = ""):
 
 @api.post("/links", response={201: LinkOut}, tags=["联系点"])
 def create_link(request, data: LinkIn):
-    person = get_object_or_404(scope_of(request).people(), code=data.person)
+    person = get_object_or_404(Person.objects.visible_to(request.user), code=data.person)
     org = visible_org(request, data.org)
     link = contact_services.set_up_link(request.user, person, org, data.kind, data.start_date, data.end_date)
     return Status(201, link)
@@ -187,7 +188,7 @@ def create_link(request, data: LinkIn):
 
 @api.post("/links/{link_id}/end", response=LinkOut, tags=["联系点"])
 def end_link(request, link_id: int, data: LinkEndIn):
-    link = get_object_or_404(scope_of(request).filter(ContactLink.objects.select_related("person", "organization")),
+    link = get_object_or_404(ContactLink.objects.visible_to(request.user).select_related("person", "organization"),
                              pk=link_id)
     return contact_services.end_link(request.user, link, data.end_date)
 
@@ -195,7 +196,7 @@ def end_link(request, link_id: int, data: LinkEndIn):
 @api.get("/activities", response=list[ActivityOut], tags=["活动"])
 @paginate(LimitOffsetPagination)
 def list_activities(request, person: str = "", org: str = ""):
-    qs = scope_of(request).filter(Activity.objects.select_related("person", "organization"))
+    qs = Activity.objects.visible_to(request.user).select_related("person", "organization")
     if person:
         qs = qs.filter(person__code=person)
     if org:
@@ -206,7 +207,7 @@ def list_activities(request, person: str = "", org: str = ""):
 @api.post("/activities", response={201: ActivityOut}, tags=["活动"])
 def create_activity(request, data: ActivityIn):
     scope = scope_of(request)
-    person = get_object_or_404(scope.people(), code=data.person) if data.person else scope.person
+    person = get_object_or_404(Person.objects.visible_to(request.user), code=data.person) if data.person else scope.person
     if person is None:
         raise Http404
     org = visible_org(request, data.org)
@@ -218,7 +219,7 @@ def create_activity(request, data: ActivityIn):
 @paginate(LimitOffsetPagination)
 def list_problems(request, org: str = "", category: str = "", status: str = ""):
     """``status``: pending / in_progress / done, or as the workbook says it, 待办理 / 办理中 / 已办结."""
-    qs = scope_of(request).filter(Problem.objects.select_related("organization"))
+    qs = Problem.objects.visible_to(request.user).select_related("organization")
     if org:
         qs = qs.filter(subtree_q(visible_org(request, org).path, "organization__path"))
     if category:
@@ -237,25 +238,20 @@ def problems_report(request, org: str = ""):
     scope = scope_of(request)
     if org:
         return problem_figures(visible_org(request, org)).as_json()
-    return problem_figures(queryset=scope.filter(Problem.objects.all())).as_json()
+    return problem_figures(queryset=Problem.objects.visible_to(request.user)).as_json()
 
 
 @api.get("/check", tags=["制度检查"])
 def check(request, as_of: date | None = None, org: str = "", visit_days: int = 90):
     """The rules of CONTRACT §3, as ``dangjian check --format json`` prints them."""
-    scope = scope_of(request)
-    if org:
-        root = visible_org(request, org)
-    else:
-        roots = scope.root_orgs
-        if scope.is_global and len(roots) != 1:
-            root = None
-        elif roots:
-            root = roots[0]
-        else:
-            raise Http404
+    try:
+        roots = scope_of(request).page_roots(org)
+    except LookupError:
+        raise Http404
+    if roots is not None and not roots:
+        raise Http404
     problems = input_problems(as_of=as_of, visit_days=visit_days)
     if problems:
         raise HttpError(422, "；".join(problems))
     as_of = as_of or timezone.localdate()
-    return cached_check(root, as_of, visit_days).as_json()
+    return cached_check(roots, as_of, visit_days).as_json()

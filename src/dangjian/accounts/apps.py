@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "dangjian.accounts"
     label = "accounts"
     verbose_name = _("账户与权限")
+
+    def ready(self):
+        from . import actions  # noqa: F401  (declarations: who may do what, audit actions)

@@ -1,39 +1,52 @@
-"""The one choke point for who may see and change what.
+"""A user's place in the tree: the roles they hold and the subtrees each covers.
 
 A role granted at an organization holds for its whole subtree (as Wagtail's page
-permissions do). Reads go through :meth:`Scope.filter`; an object outside the scope
-is simply not in the queryset, so views answer 404, never 403, and nothing leaks.
-Supervisors (督查) read across their scope and write only findings.
+permissions do). Where grants come from is open: :func:`register_grant_source` adds
+a source beside the role grants (a supervision group's assigned units, next).
+What each role may do to which record is the policy's (:mod:`dangjian.accounts.policy`);
+this module only answers "where does this user hold which role".
 """
 
 from functools import cached_property
 
-from django.db.models import Exists, OuterRef, Q
-
-from dangjian.orgs.models import Organization
-from dangjian.orgs.queries import subtree_q
+from django.db.models import Q
 
 from .models import Role
 
-READ_ROLES = {Role.ORG_ADMIN, Role.LEADER, Role.BRANCH_SECRETARY, Role.INSPECTOR}
-PROBLEM_ROLES = {Role.ORG_ADMIN, Role.LEADER, Role.BRANCH_SECRETARY}  # who keeps the livelihood-problem ledger
+READ_ROLES = frozenset({Role.ORG_ADMIN, Role.LEADER, Role.BRANCH_SECRETARY, Role.INSPECTOR})
 
 
 def subtrees_q(paths, field="path"):
     """A Q selecting rows whose organization path (``field``) lies under one of ``paths``."""
+    from dangjian.orgs.queries import subtree_q
+
     q = Q(pk__in=[])
     for path in paths:
         q |= subtree_q(path, field)
     return q
 
 
+def _role_grants(user):
+    return [(g.role, g.organization) for g in user.grants.select_related("organization")]
+
+
+_GRANT_SOURCES = [_role_grants]
+
+
+def register_grant_source(source):
+    """Add ``source(user) -> [(role, organization)]`` to where a user's roles come from."""
+    if source not in _GRANT_SOURCES:
+        _GRANT_SOURCES.append(source)
+
+
 class Scope:
+    """The grants of one user, computed once per request (``Scope.of(request.user)``)."""
+
     def __init__(self, user):
         self.user = user
 
     @classmethod
     def of(cls, user):
-        """The scope of a request's user, computed once per request."""
         cached = getattr(user, "_dangjian_scope", None)
         if cached is None:
             cached = cls(user)
@@ -43,13 +56,14 @@ class Scope:
 
     @cached_property
     def is_global(self):
-        return bool(getattr(self.user, "is_superuser", False))
+        return bool(getattr(self.user, "is_superuser", False)) and self.user.is_active
 
     @cached_property
     def grants(self):
-        if not getattr(self.user, "is_authenticated", False):
+        """[(role, organization)] from every grant source."""
+        if not getattr(self.user, "is_authenticated", False) or not self.user.is_active:
             return []
-        return list(self.user.grants.select_related("organization"))
+        return [g for source in _GRANT_SOURCES for g in source(self.user)]
 
     @cached_property
     def person(self):
@@ -57,101 +71,88 @@ class Scope:
         return profile.person if profile else None
 
     def roles(self):
-        return {g.role for g in self.grants} | ({Role.ORG_ADMIN} if self.is_global else set())
+        return {role for role, _ in self.grants} | ({Role.ORG_ADMIN} if self.is_global else set())
+
+    def has_role(self, *roles):
+        return bool(self.roles() & set(roles))
 
     def roots(self, roles=READ_ROLES):
-        """Organizations at which the user holds one of ``roles``, without ones nested in another."""
-        paths = sorted({(g.organization.path, g.organization.pk) for g in self.grants if g.role in roles})
+        """[(path, pk)] of the organizations where the user holds one of ``roles``, none nested in another."""
+        found = sorted({(org.path, org.pk) for role, org in self.grants if role in roles})
         roots = []
-        for path, pk in paths:
+        for path, pk in found:
             if not any(path.startswith(r[0]) for r in roots):
                 roots.append((path, pk))
         return roots
 
+    def paths(self, roles):
+        return [path for path, _ in self.roots(roles)]
+
     @cached_property
     def root_orgs(self):
+        """Every organization the user's scope starts from (the top ones for a superuser)."""
+        from dangjian.orgs.models import Organization
+
         if self.is_global:
             return list(Organization.objects.filter(depth=1))
-        ids = [pk for _, pk in self.roots()]
-        return list(Organization.objects.filter(pk__in=ids).order_by("path"))
+        return list(Organization.objects.filter(pk__in=[pk for _, pk in self.roots()]).order_by("path"))
+
+    def page_roots(self, code=None):
+        """The organizations a page (dashboard, check, API) covers.
+
+        ``code`` (the page's ?org=): that organization, when the user may see it, else
+        LookupError. Without it, every root of the user's scope (a user with roles in two
+        banners sees both); None for a superuser over a tree with several tops (the whole tree).
+        """
+        from dangjian.orgs.models import Organization
+
+        if code:
+            org = Organization.objects.visible_to(self.user).filter(code=code).first()
+            if org is None:
+                raise LookupError(code)
+            return [org]
+        if self.is_global and len(self.root_orgs) != 1:
+            return None
+        return self.root_orgs
 
     def q(self, field="path", roles=READ_ROLES):
-        """A Q selecting rows whose organization path (``field``) lies inside the scope."""
+        """A Q selecting rows whose organization path (``field``) lies inside the scope of ``roles``."""
         if self.is_global and Role.ORG_ADMIN in roles:
             return Q()
-        return subtrees_q([path for path, _ in self.roots(roles)], field)
+        return subtrees_q(self.paths(roles), field)
 
-    def filter(self, queryset, field=None, roles=READ_ROLES):
-        field = field or getattr(queryset.model, "scope_path", "organization__path")
-        return queryset.filter(self.q(field, roles))
-
-    def people(self, queryset=None):
-        """Persons holding a post in, or linked to, an organization in scope."""
-        from dangjian.contacts.models import ContactLink
-        from dangjian.people.models import Person, Post
-
-        queryset = queryset if queryset is not None else Person.objects.all()
-        if self.is_global:
-            return queryset
-        in_scope_post = Post.objects.filter(self.q("organization__path"), person=OuterRef("pk"))
-        in_scope_link = ContactLink.objects.filter(self.q("organization__path"), person=OuterRef("pk"))
-        own = Q(pk=self.person.pk) if self.person else Q(pk__in=[])
-        return queryset.filter(Exists(in_scope_post) | Exists(in_scope_link) | own)
-
-    # ----- writes ------------------------------------------------------------------
     def covers(self, org, roles):
         if self.is_global and Role.ORG_ADMIN in roles:
             return True
-        return any(org.path.startswith(path) for path, _ in self.roots(roles))
+        return any(org.path.startswith(path) for path in self.paths(roles))
 
-    def can_manage(self, org):
-        """Organization-department administrators manage every record in their scope."""
-        return self.covers(org, {Role.ORG_ADMIN})
+    def linked_org_ids(self):
+        """The organizations the user's own person links today (the team member's ledger)."""
+        if self.person is None:
+            return []
+        if not hasattr(self, "_linked"):
+            from django.utils import timezone
 
-    def can_edit_link(self, person, org):
-        """Links and visits: administrators for anyone in scope; leaders for themselves."""
-        if self.can_manage(org):
-            return True
-        return (self.person is not None and person.pk == self.person.pk
-                and self.covers(org, {Role.LEADER, Role.BRANCH_SECRETARY}))
+            from dangjian.contacts.models import ContactLink
 
-    def may_set_up_links(self, person=None):
-        """Whether :meth:`can_edit_link` holds for ``person`` (None: for someone) at some organization.
+            today = timezone.localdate()
+            self._linked = set(ContactLink.objects.filter(person=self.person)
+                               .filter(Q(start_date__isnull=True) | Q(start_date__lte=today))
+                               .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+                               .values_list("organization_id", flat=True))
+        return self._linked
 
-        Administrators may for anyone in their scope; leaders and branch secretaries for
-        themselves; supervisors, and accounts without a person, never.
-        """
-        if self.is_global or self.roots({Role.ORG_ADMIN}):
-            return True
-        if self.person is None or (person is not None and person.pk != self.person.pk):
-            return False
-        return bool(self.roots({Role.LEADER, Role.BRANCH_SECRETARY}))
-
-    def can_log_problem(self, org):
-        return self.covers(org, PROBLEM_ROLES)
-
-    @property
-    def may_log_problems(self):
-        """Whether :meth:`can_log_problem` holds somewhere (supervisors read the ledger, never keep it)."""
-        return self.is_global or bool(self.roots(PROBLEM_ROLES))
-
-    def can_write_finding(self, org):
-        return self.covers(org, {Role.ORG_ADMIN, Role.INSPECTOR})
-
-    @property
-    def can_import(self):
-        return self.is_global or any(g.role == Role.ORG_ADMIN for g in self.grants)
-
+    # ----- imports: where a banner administrator's workbook may reach ---------------
     @property
     def import_within(self):
-        """The subtrees an import by this user may touch, as the importer takes them (None: all)."""
-        if self.is_global:
-            return None
-        return [path for path, _ in self.roots({Role.ORG_ADMIN})]
+        """The subtrees an import by this user may touch (None: all)."""
+        return None if self.is_global else self.paths({Role.ORG_ADMIN})
 
     @property
     def import_root(self):
         """The organization an import by this user is filed under in the audit trail (None: the whole tree)."""
+        from dangjian.orgs.models import Organization
+
         if self.is_global:
             return None
         roots = self.roots({Role.ORG_ADMIN})
@@ -162,6 +163,28 @@ class Scope:
         if self.is_global:
             return ""
         ids = {pk for _, pk in self.roots({Role.ORG_ADMIN})}
-        names = {g.organization.pk: g.organization.name for g in self.grants
-                 if g.role == Role.ORG_ADMIN and g.organization.pk in ids}
+        names = {org.pk: org.name for role, org in self.grants if role == Role.ORG_ADMIN and org.pk in ids}
         return "、".join(names.values())
+
+    # ----- transitional: the problem ledger's checks, until its workflow asks the policy ---
+    def can_log_problem(self, org):
+        from dangjian.accounts.policy import allows_at
+        from dangjian.problems.models import Problem
+
+        return allows_at(self.user, "change", Problem, org)
+
+    def can_manage(self, org):
+        return self.covers(org, {Role.ORG_ADMIN})
+
+    @property
+    def may_log_problems(self):
+        from dangjian.accounts.policy import may
+        from dangjian.problems.models import Problem
+
+        return may(self.user, "add", Problem)
+
+    def filter(self, queryset, field=None, roles=READ_ROLES):
+        return queryset.visible_to(self.user)
+
+
+PROBLEM_ROLES = frozenset({Role.ORG_ADMIN, Role.LEADER, Role.BRANCH_SECRETARY})

@@ -6,3 +6,6 @@ class AuditConfig(AppConfig):
     name = "dangjian.audit"
     label = "audit"
     verbose_name = _("审计日志")
+
+    def ready(self):
+        from . import policy, signals  # noqa: F401  (declarations: who may do what, audit actions)

@@ -1,64 +1,37 @@
 """The audit trail as people read it: the action's name, the changed fields, values in words.
 
 Events store codes (``contact link ended``, ``{"kind": "contact_point"}``) so that they
-stay exact and searchable; the pages show them through here, in the page's language.
+stay exact and searchable; the pages show them through here, in the page's language,
+with the names each app registered (audit.registry).
 """
 
-from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy as _
 
-ACTIONS = {
-    "contact link set up": pgettext_lazy("audit action", "建立联系"),
-    "contact link changed": pgettext_lazy("audit action", "修改联系"),
-    "contact link ended": pgettext_lazy("audit action", "结束联系"),
-    "activity logged": pgettext_lazy("audit action", "记录活动"),
-    "finding recorded": pgettext_lazy("audit action", "督查意见"),
-    "problem logged": pgettext_lazy("audit action", "登记民生问题"),
-    "problem updated": pgettext_lazy("audit action", "办理民生问题"),
-    "workbook imported": pgettext_lazy("audit action", "导入工作簿"),
-    "api token issued": pgettext_lazy("audit action", "签发接口令牌"),
-    "demo loaded": pgettext_lazy("audit action", "载入演示数据"),
-}
-
-FIELDS = {
-    "person": _("人员"), "organization": _("组织"), "kind": _("类型"), "start_date": _("开始日期"),
-    "end_date": _("结束日期"), "date": _("日期"), "content": _("内容"), "photos": _("照片（张）"),
-    "text": _("意见"), "file": _("文件"), "counts": _("写入"), "name": _("名称"), "as_of": _("数据日期"),
-    "accounts": _("账户数"),
-    "code": _("编号"), "category": _("问题类别"), "description": _("问题描述"), "found_on": _("发现日期"),
-    "status": _("状态"), "completed_on": _("办结日期"), "team": _("服务队"),
-}
+from . import registry
 
 SHEET_COUNTS = _("%(sheet)s 新增 %(new)s、更新 %(updated)s")
-
-
-def _kind_labels():
-    from dangjian.contacts.models import ActivityKind, LinkKind
-
-    return {**dict(LinkKind.choices), **dict(ActivityKind.choices)}
-
-
-def _status_labels():
-    from dangjian.problems.models import ProblemStatus
-
-    return dict(ProblemStatus.choices)
 
 
 def value_text(field, value):
     if value is None or value == "":
         return "—"
-    if field in ("kind", "status"):
-        label = (_kind_labels() if field == "kind" else _status_labels()).get(value)
-        return gettext(label) if label else str(value)
     if field == "counts" and isinstance(value, dict):
         parts = [SHEET_COUNTS % {"sheet": sheet, "new": c.get("new", 0), "updated": c.get("updated", 0)}
                  for sheet, c in value.items() if c.get("new") or c.get("updated")]
         return "；".join(parts) or "—"
+    if isinstance(value, (str, int)) and (label := registry.value_label(field, value)) is not None:
+        return gettext(label)
     return str(value)
 
 
 def action_text(action):
-    label = ACTIONS.get(action)
+    label = registry.action_label(action)
     return str(label) if label else action
+
+
+def field_text(field):
+    label = registry.field_label(field)
+    return str(label) if label else field
 
 
 def changes(event):
@@ -72,6 +45,6 @@ def changes(event):
         changed = field in before and b != a
         if before and after and not changed:  # a change shows what changed; the record's page says the rest
             continue
-        rows.append((str(FIELDS.get(field, field)), value_text(field, b) if field in before else "",
+        rows.append((field_text(field), value_text(field, b) if field in before else "",
                      value_text(field, a) if field in after else "", changed))
     return rows

@@ -1,9 +1,19 @@
-from .models import AuditEvent
+"""Writing the audit trail: one named domain action per change, in the change's own transaction."""
+
+from . import registry
+from .context import current_request_id
+from .models import AuditEvent, AuditObject, DataVersion
 
 
-def record(action, *, actor=None, obj=None, organization=None, before=None, after=None, label=""):
-    """Write one audit event; call it inside the transaction of the change it records."""
-    return AuditEvent.objects.create(
+def record(action, *, actor=None, obj=None, organization=None, before=None, after=None, label="", related=()):
+    """Write one audit event; call it inside the transaction of the change it records.
+
+    ``action`` must be registered by the app that owns it (audit.registry). ``related``:
+    further records the event concerns (shown on their pages too).
+    """
+    if not registry.is_registered(action):
+        raise LookupError(f"audit action “{action}” is not registered (dangjian.audit.registry.register_action)")
+    event = AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=label or (getattr(actor, "get_username", lambda: "")() if actor else "") or "系统",
         action=action,
@@ -13,4 +23,41 @@ def record(action, *, actor=None, obj=None, organization=None, before=None, afte
         organization=organization,
         before=before,
         after=after,
+        request_id=current_request_id(),
     )
+    if related:
+        link_objects(event, related)
+    bump_data_version()
+    return event
+
+
+def link_objects(event, objects):
+    """Tie ``event`` to more records (``[(model or label, pk, organization_id)]`` or model instances)."""
+    rows = []
+    for o in objects:
+        if isinstance(o, tuple):
+            model, pk, org_id = o
+            label = model if isinstance(model, str) else model._meta.label_lower
+        else:
+            label, pk = o._meta.label_lower, o.pk
+            org_id = getattr(o, "organization_id", None)
+        rows.append(AuditObject(event=event, object_type=label, object_id=str(pk), organization_id=org_id))
+    AuditObject.objects.bulk_create(rows, batch_size=5000)
+
+
+def bump_data_version():
+    """Mark the data as changed (the cache of whole computations keys on it).
+
+    Called by ``record()`` and, through signals, by every ORM save or delete of the
+    project's models; bulk writes that bypass signals (the importer) call it themselves.
+    The increment is part of the change's transaction: a rolled-back change bumps nothing,
+    and no reader sees the new version before it sees the change.
+    """
+    from django.db.models import F
+
+    if not DataVersion.objects.filter(pk=1).update(value=F("value") + 1):
+        DataVersion.objects.get_or_create(pk=1, defaults={"value": 1})
+
+
+def data_version():
+    return DataVersion.objects.filter(pk=1).values_list("value", flat=True).first() or 0

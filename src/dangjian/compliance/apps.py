@@ -6,3 +6,6 @@ class ComplianceConfig(AppConfig):
     name = "dangjian.compliance"
     label = "compliance"
     verbose_name = _("制度落实检查")
+
+    def ready(self):
+        from . import policy, actions  # noqa: F401  (declarations: who may do what, audit actions)

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.accounts.querysets import ScopedManager
+
 
 class Finding(models.Model):
     organization = models.ForeignKey(
@@ -20,6 +22,8 @@ class Finding(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("记录人"))
     text = models.TextField(_("督查意见"))
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("督查意见")

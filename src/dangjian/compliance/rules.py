@@ -201,11 +201,11 @@ def _params(as_of, visit_days):
     }
 
 
-def _render(sql, scope_path, person_id=None):
+def _render(sql, scope_paths, person_id=None):
     from dangjian.orgs.models import Organization
 
-    scope_c, params_c = subtree_sql("c", scope_path)
-    scope_o, params_o = subtree_sql("o", scope_path)
+    scope_c, params_c = subtrees_sql("c", scope_paths)
+    scope_o, params_o = subtrees_sql("o", scope_paths)
     # subtree_sql gives positional params; inline them as named ones.
     named = {}
     for i, value in enumerate(params_c):
@@ -222,15 +222,46 @@ def _render(sql, scope_path, person_id=None):
     ).replace("{person_p}", person_p), named
 
 
+def subtrees_sql(alias, paths):
+    """(SQL, params) restricting ``alias.path`` to the subtrees of ``paths``; ("1=1", []) for None (all)."""
+    if paths is None:
+        return "1=1", []
+    if not paths:
+        return "1=0", []
+    parts, params = [], []
+    for path in paths:
+        sql, p = subtree_sql(alias, path)
+        parts.append(sql)
+        params += p
+    return "(" + " OR ".join(parts) + ")", params
+
+
+def _scope_roots(scope):
+    """The organizations a check covers: None (the whole tree), one organization, or several."""
+    if scope is None:
+        return None
+    roots = list(scope) if isinstance(scope, (list, tuple)) else [scope]
+    roots.sort(key=lambda o: o.path)
+    kept = []
+    for org in roots:  # a root nested in another adds nothing
+        if not any(org.path.startswith(k.path) for k in kept):
+            kept.append(org)
+    return kept
+
+
 def run_check(as_of=None, scope=None, visit_days=None, rules=None, person=None):
     """Apply the rules for day ``as_of`` over the subtree of organization ``scope`` (None: the whole tree).
+
+    ``scope`` may also be a list of organizations: a user whose roles start from several
+    roots is checked over all of them at once.
 
     With ``person``, only that person's violations are sought (the feedback on a
     person's page); the summary then counts that person alone.
     """
     as_of = as_of or date.today()
     visit_days = settings.DANGJIAN_VISIT_DAYS if visit_days is None else visit_days
-    scope_path = scope.path if scope is not None else None
+    roots = _scope_roots(scope)
+    scope_paths = None if roots is None else [o.path for o in roots]
     params = _params(as_of, visit_days)
     rules = rules or RULES
     person_id = person.pk if person is not None else None
@@ -254,7 +285,7 @@ SELECT r.rule, r.person_id, r.org_id, pe.code, pe.name, og.code, og.name
 FROM ({union}) r
 LEFT JOIN people_person pe ON pe.id = r.person_id
 LEFT JOIN orgs_organization og ON og.id = r.org_id""",
-        scope_path, person_id)
+        scope_paths, person_id)
     with connection.cursor() as cursor:
         cursor.execute(sql, {**params, **named})
         rows = cursor.fetchall()
@@ -283,5 +314,6 @@ LEFT JOIN orgs_organization og ON og.id = r.org_id""",
         "lagging_branches": lagging,
         "covered_lagging_branches": lagging - uncovered,
     }
-    return CheckResult(as_of=as_of, scope=scope.code if scope else None, visit_days=visit_days,
+    return CheckResult(as_of=as_of, scope=None if roots is None else ",".join(o.code for o in roots),
+                       visit_days=visit_days,
                        summary=summary, violations=violations)

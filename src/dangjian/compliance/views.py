@@ -4,6 +4,7 @@ from datetime import date
 from urllib.parse import quote
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,12 +14,12 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts.scope import Scope
-from dangjian.audit.services import record
 from dangjian.orgs.models import Organization
 from dangjian.web.cache import cached_check
+from dangjian.web.generic import error_text
 
 from .exports import check_to_xlsx
-from .models import Finding
+from . import services
 from .rules import MAX_VISIT_DAYS, RULES, input_problems
 
 
@@ -49,17 +50,14 @@ def _check_from_request(request, say=True):
             warn(gettext("活动周期天数应在 1 到 %(max)s 之间，已按 90 天检查") % {"max": MAX_VISIT_DAYS})
         else:
             visit_days = wanted
-    if p.get("org"):
-        root = scope.filter(Organization.objects.filter(code=p["org"]), "path").first()
-        if root is None:
-            raise Http404
-    else:
-        roots = scope.root_orgs
-        root = None if scope.is_global and len(roots) != 1 else (roots[0] if roots else None)
-        if root is None and not scope.is_global:
-            raise Http404
-    result = cached_check(root, as_of, visit_days)
-    return result, root
+    try:
+        roots = scope.page_roots(p.get("org"))
+    except LookupError:
+        raise Http404
+    if roots is not None and not roots:
+        raise Http404
+    result = cached_check(roots, as_of, visit_days)
+    return result, (roots[0] if roots and len(roots) == 1 else None)
 
 
 def check(request):
@@ -112,15 +110,14 @@ def check_export(request):
 
 @require_POST
 def finding_new(request, code):
-    scope = Scope.of(request.user)
-    org = get_object_or_404(scope.filter(Organization.objects.all(), "path"), code=code)
-    if not scope.can_write_finding(org):
+    org = get_object_or_404(Organization.objects.visible_to(request.user), code=code)
+    try:
+        services.record_finding(request.user, org, request.POST.get("text", ""))
+    except PermissionDenied:
         raise Http404
-    text = request.POST.get("text", "").strip()
-    if text:
-        finding = Finding.objects.create(organization=org, author=request.user, text=text)
-        record("finding recorded", actor=request.user, obj=finding, organization=org, after={"text": text})
-        messages.success(request, gettext("已记录督查意见"))
+    except ValidationError as exc:
+        for error in exc.error_dict.get("text", exc.error_list if not hasattr(exc, "error_dict") else []):
+            messages.error(request, error_text(error))
     else:
-        messages.error(request, gettext("督查意见为空，未记录"))
+        messages.success(request, gettext("已记录督查意见"))
     return redirect("org-detail", org.code)

@@ -6,3 +6,6 @@ class ContactsConfig(AppConfig):
     name = "dangjian.contacts"
     label = "contacts"
     verbose_name = _("联系点")
+
+    def ready(self):
+        from . import policy, actions  # noqa: F401  (declarations: who may do what, audit actions)

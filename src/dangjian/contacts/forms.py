@@ -59,8 +59,8 @@ class LinkForm(forms.Form):
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = scope.people()
-        self.fields["organization"].queryset = scope.filter(Organization.objects.all(), "path")
+        self.fields["person"].queryset = Person.objects.visible_to(scope.user)
+        self.fields["organization"].queryset = Organization.objects.visible_to(scope.user)
         self.fields["start_date"].initial = timezone.localdate()
 
 
@@ -83,7 +83,7 @@ class ActivityForm(forms.Form):
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = scope.filter(Organization.objects.all(), "path")
+        self.fields["organization"].queryset = Organization.objects.visible_to(scope.user)
         self.fields["date"].initial = timezone.localdate()
 
     def clean_photos(self):

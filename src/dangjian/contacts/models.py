@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.accounts.querysets import ScopedManager
+
 
 class LinkKind(models.TextChoices):
     CONTACT_POINT = "contact_point", "联系点"
@@ -22,6 +24,8 @@ class ContactLink(models.Model):
     kind = models.CharField(_("联系类型"), max_length=16, choices=LinkKind.choices)
     start_date = models.DateField(_("开始日期"), null=True, blank=True)
     end_date = models.DateField(_("结束日期"), null=True, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("联系点")
@@ -66,6 +70,8 @@ class Activity(models.Model):
     kind = models.CharField(_("活动类型"), max_length=16, choices=ActivityKind.choices)
     content = models.TextField(_("内容"), blank=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("活动")
         verbose_name_plural = _("活动")
@@ -82,6 +88,8 @@ class ActivityPhoto(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="photos", verbose_name=_("活动"))
     image = models.FileField(_("照片"), upload_to="activities/%Y/%m/")
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("活动照片")

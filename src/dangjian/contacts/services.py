@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from dangjian.accounts.scope import Scope
+from dangjian.accounts.policy import allows, allows_at, ensure
 from dangjian.audit.services import record
 
 from . import photos as photo_files
@@ -79,20 +79,21 @@ def _snapshot(link):
 
 @transaction.atomic
 def set_up_link(user, person, organization, kind, start_date=None, end_date=None):
-    if not Scope.of(user).can_edit_link(person, organization):
+    if not allows_at(user, "add", ContactLink, organization, person=person):
         raise PermissionDenied
     _check_link_dates(start_date, end_date)
     if ContactLink.objects.filter(person=person, organization=organization, kind=kind, start_date=start_date).exists():
         raise ValidationError({"organization": gettext_noop("已有同一开始日期的相同联系记录")})
     link = ContactLink.objects.create(person=person, organization=organization, kind=kind,
                                       start_date=start_date, end_date=end_date)
+    ensure(user, "add", link)
     record("contact link set up", actor=user, obj=link, organization=organization, after=_snapshot(link))
     return link
 
 
 @transaction.atomic
 def change_link(user, link, kind, start_date, end_date):
-    if not Scope.of(user).can_edit_link(link.person, link.organization):
+    if not allows(user, "change", link):
         raise PermissionDenied
     # Only a date being changed must lie in the range: an old imported start stays editable.
     _check_link_dates(start_date, end_date, check_start=start_date != link.start_date,
@@ -111,7 +112,7 @@ def change_link(user, link, kind, start_date, end_date):
 
 @transaction.atomic
 def end_link(user, link, end_date):
-    if not Scope.of(user).can_edit_link(link.person, link.organization):
+    if not allows(user, "change", link):
         raise PermissionDenied
     _check_link_dates(link.start_date, end_date, check_start=False)
     before = _snapshot(link)
@@ -124,7 +125,7 @@ def end_link(user, link, end_date):
 
 @transaction.atomic
 def log_activity(user, person, organization, date, kind, content="", photos=()):
-    if not Scope.of(user).can_edit_link(person, organization):
+    if not allows_at(user, "add", Activity, organization, person=person):
         raise PermissionDenied
     photos = list(photos or ())
     _check_activity(date, content)
@@ -134,6 +135,7 @@ def log_activity(user, person, organization, date, kind, content="", photos=()):
         raise ValidationError({"photos": exc.error_list})
     activity = Activity.objects.create(person=person, organization=organization, date=date, kind=kind,
                                        content=content)
+    ensure(user, "add", activity)
     for photo, photo_kind in zip(photos, kinds):
         stored = ActivityPhoto(activity=activity)
         # Saved under a generated name with the extension the bytes call for (never the upload's name).

@@ -8,10 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from dangjian.accounts.policy import allows_at, may
 from dangjian.accounts.scope import Scope
 from dangjian.compliance.feedback import link_feedback
 from dangjian.orgs.models import Organization
 from dangjian.orgs.queries import subtree_q
+from dangjian.people.models import Person
 from dangjian.web.generic import ScopedListView, apply_errors
 
 from . import photos as photo_files
@@ -61,10 +63,20 @@ def _save_link(request, form, change, denied, done):
     return None
 
 
+def may_link_for(user, person):
+    """Whether ``user`` may set up links for ``person`` somewhere: the department for anyone, a leader for themselves."""
+    from dangjian.accounts.policy import ADMIN
+
+    scope = Scope.of(user)
+    if scope.is_global or scope.paths(ADMIN):
+        return True
+    return scope.person is not None and person.pk == scope.person.pk and may(user, "add", ContactLink)
+
+
 def link_new(request):
     """Set up a contact point or a linked branch, with the rule feedback right after."""
     scope = Scope.of(request.user)
-    if not scope.may_set_up_links():
+    if not may(request.user, "add", ContactLink):
         # Supervisors, and accounts with neither an administrator's role nor a leader's own person.
         return render(request, "contacts/link_form.html", {"denied": True})
     initial = {"organization": request.GET.get("org", ""), "person": request.GET.get("person") or
@@ -82,16 +94,17 @@ def link_new(request):
 def link_feedback_partial(request):
     """htmx: what the rules say about a person right now, as the form is filled in."""
     scope = Scope.of(request.user)
-    person = scope.people().filter(code=request.GET.get("person", "")).first()
+    person = Person.objects.visible_to(request.user).filter(code=request.GET.get("person", "")).first()
     notes = link_feedback(person, timezone.localdate()) if person else []
     return render(request, "contacts/_feedback.html", {"notes": notes, "person": person})
 
 
 def _visible_link(request, pk):
     """A link in the user's scope; to read its form (GET) the user must also be allowed to edit it."""
-    scope = Scope.of(request.user)
-    link = get_object_or_404(scope.filter(ContactLink.objects.select_related("person", "organization")), pk=pk)
-    if request.method != "POST" and not scope.can_edit_link(link.person, link.organization):
+    link = get_object_or_404(ContactLink.objects.visible_to(request.user).select_related("person", "organization"),
+                             pk=pk)
+    if request.method != "POST" and not allows_at(request.user, "change", ContactLink, link.organization,
+                                                  person=link.person):
         raise Http404
     return link
 
@@ -123,7 +136,8 @@ def activity_new(request):
     scope = Scope.of(request.user)
     person = scope.person
     if request.GET.get("person") or request.POST.get("person"):
-        person = get_object_or_404(scope.people(), code=request.GET.get("person") or request.POST.get("person"))
+        person = get_object_or_404(Person.objects.visible_to(request.user),
+                                   code=request.GET.get("person") or request.POST.get("person"))
     if person is None:
         messages.error(request, gettext("您的账户没有对应的人员，无法记录活动"))
         return redirect("dashboard")
@@ -158,7 +172,7 @@ class ActivityList(ScopedListView):
         qs = super().get_queryset().select_related("person", "organization").order_by("-date", "-id")
         p = self.request.GET
         if p.get("org"):
-            org = get_object_or_404(self.scope.filter(Organization.objects.all(), "path"), code=p["org"])
+            org = get_object_or_404(Organization.objects.visible_to(self.request.user), code=p["org"])
             qs = qs.filter(subtree_q(org.path, "organization__path"))
         if p.get("month"):
             try:
@@ -179,15 +193,11 @@ def activity_photo(request, pk):
     The content type comes from the file's bytes (contacts.photos), never from its name:
     a photo is shown inline as the image it is; anything else is only ever a download.
     """
-    from dangjian.people.models import Person
-
     from .models import ActivityPhoto
 
-    scope = Scope.of(request.user)
-    visible_people = scope.people(Person.objects.all()).values("pk")
-    photos = ActivityPhoto.objects.filter(
-        scope.q("activity__organization__path") | Q(activity__person__in=visible_people))
-    photo = get_object_or_404(photos.select_related("activity"), pk=pk)
+    # Whoever may see the activity (its organization in scope, or their own), nobody else:
+    # photo ids are sequential, so seeing the activity's person must not be enough.
+    photo = get_object_or_404(ActivityPhoto.objects.visible_to(request.user).select_related("activity"), pk=pk)
     try:
         handle = photo.image.open("rb")
     except FileNotFoundError:

@@ -6,3 +6,6 @@ class ImportsConfig(AppConfig):
     name = "dangjian.imports"
     label = "imports"
     verbose_name = _("数据导入")
+
+    def ready(self):
+        from . import policy, actions  # noqa: F401  (declarations: who may do what, audit actions)

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.accounts.querysets import ScopedManager
+
 
 class ImportRun(models.Model):
     """One workbook uploaded in the browser: its dry run, then (once confirmed) its import.
@@ -37,6 +39,8 @@ class ImportRun(models.Model):
     files_kept = models.BooleanField(_("文件仍在"), default=True)  # False once the staged files are deleted
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("网页导入")

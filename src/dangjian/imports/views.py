@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from dangjian.accounts.policy import may
 from dangjian.accounts.scope import Scope
 
 from . import tasks
@@ -27,13 +28,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_import(request):
-    if not Scope.of(request.user).can_import:
+    if not may(request.user, "add", ImportRun):
         raise Http404
 
 
 def _own_run(request, token):
     _require_import(request)
-    return get_object_or_404(ImportRun, token=token, uploaded_by=request.user)
+    return get_object_or_404(ImportRun.objects.visible_to(request.user), token=token)
 
 
 def import_upload(request):

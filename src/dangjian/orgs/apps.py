@@ -6,3 +6,6 @@ class OrgsConfig(AppConfig):
     name = "dangjian.orgs"
     label = "orgs"
     verbose_name = _("党组织")
+
+    def ready(self):
+        from . import policy  # noqa: F401  (declarations: who may do what, audit actions)

@@ -3,7 +3,9 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from treebeard.mp_tree import MP_Node
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from dangjian.accounts.querysets import ScopedManager, ScopedQuerySetMixin
 
 
 class OrgKind(models.TextChoices):
@@ -36,6 +38,18 @@ class Tier(models.TextChoices):
     LAGGING = "lagging", "后进"
 
 
+class OrganizationQuerySet(ScopedQuerySetMixin, MP_NodeQuerySet):
+    pass
+
+
+class OrganizationManager(MP_NodeManager):
+    def get_queryset(self):
+        return OrganizationQuerySet(self.model, using=self._db).order_by("path")
+
+    def visible_to(self, user, action="view"):
+        return self.get_queryset().visible_to(user, action)
+
+
 class Organization(MP_Node):
     """A node of the party organization tree.
 
@@ -53,6 +67,8 @@ class Organization(MP_Node):
     name_initials = models.CharField(_("拼音首字母"), max_length=200, blank=True, db_index=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = OrganizationManager()
 
     class Meta:
         verbose_name = _("党组织")
@@ -83,6 +99,8 @@ class TierRating(models.Model):
     )
     tier = models.CharField(_("支部等次"), max_length=16, choices=Tier.choices)
     rated_on = models.DateField(_("定级日期"), null=True, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("支部定级")

@@ -52,12 +52,25 @@ def tier_on(as_of):
     )
 
 
+def subtrees_of(paths, field="path"):
+    """A Q for the subtrees of ``paths`` (one path or several); Q() for None (the whole tree)."""
+    if paths is None:
+        return Q()
+    if isinstance(paths, str):
+        paths = [paths]
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= subtree_q(path, field)
+    return q
+
+
 def branches_in(path=None, queryset=None):
+    """The branches of one subtree (a path), of several (a list of paths), or of the whole tree (None)."""
     from .models import OrgKind
 
     qs = queryset if queryset is not None else Organization.objects.all()
     qs = qs.filter(kind=OrgKind.BRANCH)
-    return qs.filter(subtree_q(path)) if path else qs
+    return qs.filter(subtrees_of(path)) if path else qs
 
 
 def tier_distribution(path, as_of):

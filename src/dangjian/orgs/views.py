@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from dangjian.accounts.scope import Scope
+from dangjian.accounts.policy import allows_at
 from dangjian.web.generic import ScopedDetailView, ScopedListView, audit_for
 
 from .models import Organization, OrgKind, Tier
@@ -28,7 +28,7 @@ class OrganizationList(ScopedListView):
         qs = super().get_queryset().annotate(tier_now=tier_on(self.tier_day))
         self.within = None
         if p.get("org"):
-            self.within = get_object_or_404(self.scope.filter(Organization.objects.all(), "path"), code=p["org"])
+            self.within = get_object_or_404(Organization.objects.visible_to(self.request.user), code=p["org"])
             qs = qs.filter(subtree_q(self.within.path))
         self.term = search_term(p.get("q", ""))
         if self.term is None:
@@ -117,8 +117,7 @@ def _tree_nodes(orgs, root_paths):
 
 def org_children(request, code):
     """htmx: the children of one organization, for expanding the tree in place."""
-    scope = Scope.of(request.user)
-    org = get_object_or_404(scope.filter(Organization.objects.all(), "path"), code=code)
+    org = get_object_or_404(Organization.objects.visible_to(request.user), code=code)
     children = (Organization.objects.filter(subtree_q(org.path), depth=org.depth + 1)
                 .annotate(tier_now=tier_on(timezone.localdate())).order_by("path"))
     return render(request, "orgs/_children.html", {"children": children})
@@ -133,13 +132,15 @@ class OrganizationDetail(ScopedDetailView):
         from dangjian.compliance.models import Finding
         from dangjian.contacts.models import Activity, ContactLink
         from dangjian.people.models import Post
+        from dangjian.problems.models import Problem
 
         ctx = super().get_context_data(**kwargs)
         org = self.object
         today = timezone.localdate()
         scope = self.scope
-        ancestors = scope.filter(Organization.objects.filter(
-            path__in=[org.path[:i] for i in range(Organization.steplen, len(org.path), Organization.steplen)]), "path")
+        user = self.request.user
+        ancestors = Organization.objects.visible_to(self.request.user).filter(
+            path__in=[org.path[:i] for i in range(Organization.steplen, len(org.path), Organization.steplen)])
         ctx.update(
             today=today,
             ancestors=ancestors.order_by("depth"),
@@ -153,9 +154,9 @@ class OrganizationDetail(ScopedDetailView):
             problems=org.problems.order_by("-found_on")[:50],
             findings=Finding.objects.filter(organization=org).select_related("author", "person")[:50],
             audit=audit_for(org, organization=org),
-            can_manage=scope.can_manage(org),
-            can_write_finding=scope.can_write_finding(org),
-            can_log_problem=scope.can_log_problem(org),
-            can_log=scope.person is not None and scope.can_edit_link(scope.person, org),
+            can_manage=allows_at(user, "change", Organization, org),
+            can_write_finding=allows_at(user, "add", Finding, org),
+            can_log_problem=allows_at(user, "add", Problem, org),
+            can_log=allows_at(user, "add", Activity, org, person=scope.person),
         )
         return ctx

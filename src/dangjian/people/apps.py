@@ -6,3 +6,6 @@ class PeopleConfig(AppConfig):
     name = "dangjian.people"
     label = "people"
     verbose_name = _("人员与任职")
+
+    def ready(self):
+        from . import policy  # noqa: F401  (declarations: who may do what, audit actions)

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.accounts.querysets import ScopedManager
+
 
 class Person(models.Model):
     code = models.CharField(_("人员编号"), max_length=64, unique=True)
@@ -12,6 +14,8 @@ class Person(models.Model):
     mobile = models.CharField(_("手机号"), max_length=11, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("人员")
@@ -41,6 +45,8 @@ class Post(models.Model):
     role = models.CharField(_("职务"), max_length=16, choices=PostRole.choices)
     start_date = models.DateField(_("任职日期"), null=True, blank=True)
     end_date = models.DateField(_("免职日期"), null=True, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("任职")

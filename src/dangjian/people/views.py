@@ -2,12 +2,13 @@ import os
 
 from django.utils import timezone
 
+from dangjian.accounts.policy import allows_at
 from dangjian.accounts.scope import Scope
 from dangjian.compliance.rules import RULES_BY_ID, run_check
 from dangjian.orgs.models import Organization
 from dangjian.web.generic import ScopedDetailView, audit_for
 
-from .models import Person
+from .models import Person, Post
 
 
 def posts_subtree(person):
@@ -30,40 +31,41 @@ class PersonDetail(ScopedDetailView):
     model = Person
     template_name = "people/detail.html"
 
-    def get_queryset(self):
-        return Scope.of(self.request.user).people(Person.objects.all())
-
     def get_context_data(self, **kwargs):
         from dangjian.contacts.models import Activity, ContactLink
+        from dangjian.contacts.views import may_link_for
 
         ctx = super().get_context_data(**kwargs)
         person = self.object
-        scope = Scope.of(self.request.user)
+        user = self.request.user
+        scope = Scope.of(user)
         today = timezone.localdate()
         is_me = scope.person is not None and scope.person.pk == person.pk
-        # A person may be linked across banners: the viewer sees the links and activities at
-        # organizations in their scope (and all of their own), and the audit of those only.
-        # The violations concern the person, so they show whole.
-        links = ContactLink.objects.filter(person=person)
-        activities = Activity.objects.filter(person=person)
-        if not is_me:
-            links, activities = scope.filter(links), scope.filter(activities)
+        # A person may serve and link across banners: the viewer sees the posts, links and
+        # activities at organizations in their scope (a person sees all of their own), the
+        # violations that name those organizations, and the audit of those only.
+        posts = Post.objects.visible_to(user).filter(person=person)
+        links = ContactLink.objects.visible_to(user).filter(person=person)
+        activities = Activity.objects.visible_to(user).filter(person=person)
         links = list(links.select_related("organization").order_by("-start_date"))
         activities = list(activities.select_related("organization").prefetch_related("photos")
                           .order_by("-date", "-id")[:100])
         for link in links:
-            link.can_edit = scope.can_edit_link(person, link.organization)
+            link.can_edit = allows_at(user, "change", ContactLink, link.organization, person=person)
         violations = run_check(as_of=today, person=person, scope=posts_subtree(person)).violations
-        # Events on the person record itself at an organization outside the scope stay hidden too.
-        audit = audit_for(person, related=links + activities, within=None if is_me else scope)
+        if not is_me:
+            named = {v.org for v in violations if v.org}
+            visible = set(Organization.objects.visible_to(user).filter(code__in=named).values_list("code", flat=True))
+            violations = [v for v in violations if v.org is None or v.org in visible]
+        audit = audit_for(person, related=links + activities, viewer=None if is_me else user)
         ctx.update(
             today=today,
-            posts=person.posts.select_related("organization").order_by("-start_date"),
+            posts=posts.select_related("organization").order_by("-start_date"),
             links=links,
             activities=activities,
             violations=[(RULES_BY_ID[v.rule], v) for v in violations],
             is_me=is_me,
-            may_link=scope.may_set_up_links(person),
+            may_link=may_link_for(user, person),
             audit=audit,
         )
         return ctx

@@ -6,3 +6,6 @@ class ProblemsConfig(AppConfig):
     name = "dangjian.problems"
     label = "problems"
     verbose_name = _("民生问题")
+
+    def ready(self):
+        from . import policy, actions  # noqa: F401  (declarations: who may do what, audit actions)

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.accounts.querysets import ScopedManager
+
 
 class VolunteerTeam(models.Model):
     name = models.CharField(_("服务队"), max_length=200, unique=True)
@@ -11,6 +13,8 @@ class VolunteerTeam(models.Model):
         verbose_name=_("所属组织"),
     )
     member_count = models.PositiveIntegerField(_("队员人数"), default=0)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("党员志愿服务队")
@@ -40,6 +44,8 @@ class Problem(models.Model):
         VolunteerTeam, on_delete=models.SET_NULL, null=True, blank=True, related_name="problems",
         verbose_name=_("服务队"),
     )
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("民生问题")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from dangjian.orgs.queries import subtree_q
+from dangjian.orgs.queries import subtrees_of
 
 from .models import Problem, ProblemStatus
 
@@ -39,9 +39,11 @@ class ProblemFigures:
 
 
 def problems_in(scope=None, queryset=None):
+    """The problems of an organization's subtree, of several organizations' (a list), or all (None)."""
     qs = queryset if queryset is not None else Problem.objects.all()
     if scope is not None:
-        qs = qs.filter(subtree_q(scope.path, "organization__path"))
+        roots = scope if isinstance(scope, (list, tuple)) else [scope]
+        qs = qs.filter(subtrees_of([o.path for o in roots], "organization__path"))
     return qs
 
 

@@ -6,3 +6,6 @@ class WebConfig(AppConfig):
     name = "dangjian.web"
     label = "web"
     verbose_name = _("网页")
+
+    def ready(self):
+        from . import actions  # noqa: F401  (declarations: who may do what, audit actions)

@@ -1,20 +1,16 @@
 """Caching whole computations (a check, the dashboard's figures) until the data changes.
 
-Every change writes an audit event in its own transaction (services, imports, the
-demo), so the newest audit event's id is a version of the data: a cached figure keyed
-by it can never be stale, and no invalidation has to be remembered anywhere.
+The data version (audit.DataVersion) is raised by every change: by ``record()``, by the
+signals on every ORM save and delete of the project's records, and by the importer's
+bulk writes. A cached figure keyed by it can never be stale, and no invalidation has to
+be remembered anywhere.
 """
 
 import hashlib
 
 from django.core.cache import cache
-from django.db.models import Max
 
-from dangjian.audit.models import AuditEvent
-
-
-def data_version():
-    return AuditEvent.objects.aggregate(v=Max("id"))["v"] or 0
+from dangjian.audit.services import data_version
 
 
 def cached(name, key, compute, timeout=6 * 3600):
@@ -27,12 +23,13 @@ def cached(name, key, compute, timeout=6 * 3600):
     return value
 
 
-def cached_check(root, as_of, visit_days):
-    """The rule check of ``root``'s subtree (None: the whole tree), once per data version.
+def cached_check(roots, as_of, visit_days):
+    """The rule check of the subtrees of ``roots`` (None: the whole tree), once per data version.
 
     The check page, its export and the API ask through here, so they share one result.
     """
     from dangjian.compliance.rules import run_check
 
-    return cached("check", (root.pk if root else None, as_of, visit_days),
-                  lambda: run_check(as_of=as_of, scope=root, visit_days=visit_days))
+    roots = None if roots is None else list(roots)
+    return cached("check", (None if roots is None else [r.pk for r in roots], as_of, visit_days),
+                  lambda: run_check(as_of=as_of, scope=roots, visit_days=visit_days))

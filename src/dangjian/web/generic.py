@@ -12,14 +12,16 @@ from dangjian.accounts.scope import Scope
 
 
 class ScopedMixin:
-    scope_field = None
+    """Reads through ``visible_to(user, action)``: the model's own policy says what is in scope."""
+
+    action = "view"
 
     @property
     def scope(self):
         return Scope.of(self.request.user)
 
     def get_queryset(self):
-        return self.scope.filter(super().get_queryset(), self.scope_field)
+        return super().get_queryset().visible_to(self.request.user, self.action)
 
 
 class ScopedListView(ScopedMixin, ListView):
@@ -48,21 +50,28 @@ def apply_errors(form, exc):
         form.add_error(field if field in form.fields else None, [error_text(e) for e in errors])
 
 
-def audit_for(obj=None, organization=None, related=(), limit=50, within=None):
+def audit_for(obj=None, organization=None, related=(), limit=50, viewer=None):
     """Audit events on ``obj``, on anything at ``organization``, and on ``related`` objects.
 
-    ``within``: a Scope; events recorded at an organization outside it are left out.
+    Events that name a record among the further records they concern (an import and each
+    organization it created or changed: audit.AuditObject) count as events on it.
+    ``viewer``: a user; events recorded at an organization outside their scope are left out.
     """
-    from django.db.models import Q
+    from django.db.models import Exists, OuterRef, Q
 
-    from dangjian.audit.models import AuditEvent
+    from dangjian.audit.models import AuditEvent, AuditObject
 
     q = Q(pk__in=[])
+    touched = Q(pk__in=[])
     for o in ([obj] if obj is not None else []) + list(related):
         q |= Q(object_type=o._meta.label_lower, object_id=str(o.pk))
+        touched |= Q(object_type=o._meta.label_lower, object_id=str(o.pk))
+    if obj is not None:
+        q |= Exists(AuditObject.objects.filter(touched, event=OuterRef("pk")))
     if organization is not None:
         q |= Q(organization=organization)
     events = AuditEvent.objects.filter(q)
-    if within is not None:
-        events = events.filter(within.q("organization__path") | Q(organization__isnull=True))
+    if viewer is not None:
+        events = events.filter(Q(pk__in=AuditEvent.objects.visible_to(viewer).values("pk"))
+                               | Q(organization__isnull=True))
     return events.select_related("actor", "actor__profile__person")[:limit]

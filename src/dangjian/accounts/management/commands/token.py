@@ -3,8 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from dangjian.accounts.models import ApiToken
-from dangjian.audit.services import record
+from dangjian.accounts.services import issue_token
 
 
 class Command(BaseCommand):
@@ -18,6 +17,5 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"用户不存在：{username}", returncode=1)
-        token = ApiToken.issue(user, name)
-        record("api token issued", obj=user, label="命令行", after={"name": name})
+        token = issue_token(user, name)
         self.stdout.write(token.raw)  # shown once: only its digest is kept

@@ -1,0 +1,47 @@
+"""The audit's vocabulary, registered by the apps that own it (Wagtail's ``register_action``).
+
+Each app registers the named domain actions its services record ("contact link set up",
+"problem completed") and how its fields and stored values read in words, from its own
+``actions.py``; the audit app imports no domain app. ``record()`` refuses an action
+nobody registered, so a typo cannot write an event the pages cannot name.
+"""
+
+_ACTIONS = {}  # name -> label (lazy, Chinese msgid)
+_FIELDS = {}  # field name -> label
+_VALUES = {}  # field name -> {stored value: label}
+
+
+def register_action(name, label):
+    _ACTIONS[name] = label
+
+
+def register_actions(actions):
+    for name, label in actions.items():
+        register_action(name, label)
+
+
+def register_fields(fields, values=None):
+    """``fields``: {field name: label}; ``values``: {field name: {stored value: label}} (choices)."""
+    _FIELDS.update(fields)
+    for name, labels in (values or {}).items():
+        _VALUES.setdefault(name, {}).update(labels)
+
+
+def is_registered(name):
+    return name in _ACTIONS
+
+
+def actions():
+    return dict(_ACTIONS)
+
+
+def action_label(name):
+    return _ACTIONS.get(name)
+
+
+def field_label(name):
+    return _FIELDS.get(name)
+
+
+def value_label(field, value):
+    return _VALUES.get(field, {}).get(value)

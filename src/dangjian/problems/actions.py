@@ -1,0 +1,15 @@
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
+
+from dangjian.audit.registry import register_actions, register_fields
+
+from .models import ProblemStatus
+
+register_actions({
+    "problem logged": pgettext_lazy("audit action", "登记民生问题"),
+    "problem updated": pgettext_lazy("audit action", "办理民生问题"),
+})
+register_fields(
+    {"code": _("编号"), "category": _("问题类别"), "description": _("问题描述"), "found_on": _("发现日期"),
+     "status": _("状态"), "completed_on": _("办结日期"), "team": _("服务队")},
+    values={"status": dict(ProblemStatus.choices)},
+)
