@@ -39,6 +39,20 @@ def register_grant_source(source):
         _GRANT_SOURCES.append(source)
 
 
+def grants_over(org, roles=None):
+    """The role grants whose subtree holds ``org`` (who, in the accounts, sees or keeps it), nearest first."""
+    from dangjian.orgs.models import Organization
+
+    from .models import RoleGrant
+
+    step = Organization.steplen
+    paths = [org.path[:i] for i in range(step, len(org.path) + 1, step)]
+    grants = RoleGrant.objects.filter(organization__path__in=paths).select_related("user", "organization")
+    if roles is not None:
+        grants = grants.filter(role__in=roles)
+    return grants.order_by("-organization__depth", "user__username")
+
+
 class Scope:
     """The grants of one user, computed once per request (``Scope.of(request.user)``)."""
 
