@@ -14,6 +14,14 @@ ACTIONS = {
     "finding recorded": pgettext_lazy("audit action", "督查意见"),
     "problem logged": pgettext_lazy("audit action", "登记民生问题"),
     "problem updated": pgettext_lazy("audit action", "办理民生问题"),
+    "problem taken up": pgettext_lazy("audit action", "开始办理民生问题"),
+    "problem completed": pgettext_lazy("audit action", "办结民生问题"),
+    "problem reopened": pgettext_lazy("audit action", "重新办理民生问题"),
+    "import run checked": pgettext_lazy("audit action", "试导入通过"),
+    "import run confirmed": pgettext_lazy("audit action", "确认导入"),
+    "import run completed": pgettext_lazy("audit action", "导入完成"),
+    "import run rejected": pgettext_lazy("audit action", "导入未通过"),
+    "import run failed": pgettext_lazy("audit action", "导入处理失败"),
     "workbook imported": pgettext_lazy("audit action", "导入工作簿"),
     "api token issued": pgettext_lazy("audit action", "签发接口令牌"),
     "demo loaded": pgettext_lazy("audit action", "载入演示数据"),
@@ -26,6 +34,7 @@ FIELDS = {
     "accounts": _("账户数"),
     "code": _("编号"), "category": _("问题类别"), "description": _("问题描述"), "found_on": _("发现日期"),
     "status": _("状态"), "completed_on": _("办结日期"), "team": _("服务队"),
+    "completion_note": _("办结说明"), "reason": _("理由"), "state": _("状态"), "errors": _("错误数"),
 }
 
 SHEET_COUNTS = _("%(sheet)s 新增 %(new)s、更新 %(updated)s")
@@ -43,11 +52,17 @@ def _status_labels():
     return dict(ProblemStatus.choices)
 
 
+def _state_labels():
+    from dangjian.imports.models import ImportRun
+
+    return dict(ImportRun.State.choices)
+
+
 def value_text(field, value):
     if value is None or value == "":
         return "—"
-    if field in ("kind", "status"):
-        label = (_kind_labels() if field == "kind" else _status_labels()).get(value)
+    if field in ("kind", "status", "state"):
+        label = {"kind": _kind_labels, "status": _status_labels, "state": _state_labels}[field]().get(value)
         return gettext(label) if label else str(value)
     if field == "counts" and isinstance(value, dict):
         parts = [SHEET_COUNTS % {"sheet": sheet, "new": c.get("new", 0), "updated": c.get("updated", 0)}

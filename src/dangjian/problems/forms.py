@@ -6,7 +6,7 @@ from dangjian.accounts.scope import PROBLEM_ROLES
 from dangjian.contacts.forms import CodeChoiceField, DateInput
 from dangjian.orgs.models import Organization
 
-from .models import ProblemStatus, VolunteerTeam
+from .models import VolunteerTeam
 
 class ProblemForm(forms.Form):
     organization = CodeChoiceField(label=_("组织编码"), queryset=Organization.objects.none())
@@ -35,6 +35,26 @@ class ProblemForm(forms.Form):
         return team
 
 
-class StatusForm(forms.Form):
-    status = forms.ChoiceField(choices=ProblemStatus.choices)
-    completed_on = forms.DateField(required=False, widget=DateInput())
+class TakeUpForm(forms.Form):
+    pass
+
+
+class CompleteForm(forms.Form):
+    """办结: the workflow checks what is required (the same messages as the API's)."""
+
+    completed_on = forms.DateField(label=_("办结日期"), required=False, widget=DateInput())
+    completion_note = forms.CharField(label=_("办结说明"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}))
+    confirm = forms.BooleanField(label=_("确认该问题已办结"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["completed_on"].initial = timezone.localdate()
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("重新办理的理由"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2, "maxlength": 2000}))
+
+
+TRANSITION_FORMS = {"take_up": TakeUpForm, "complete": CompleteForm, "reopen": ReopenForm}

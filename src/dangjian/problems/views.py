@@ -4,18 +4,18 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 
 from dangjian.accounts.scope import PROBLEM_ROLES, Scope
 from dangjian.orgs.models import Organization
 from dangjian.orgs.queries import subtree_q
-from dangjian.web.generic import ScopedListView, apply_errors
+from dangjian.web.generic import ScopedListView, apply_errors, audit_for
 
 from . import services
-from .forms import ProblemForm, StatusForm
+from .forms import TRANSITION_FORMS, ProblemForm
 from .models import Problem, ProblemStatus, VolunteerTeam
 from .reports import problem_figures
+from .workflow import PROBLEMS
 
 
 class ProblemList(ScopedListView):
@@ -44,7 +44,7 @@ class ProblemList(ScopedListView):
                    within=self.within, params=self.request.GET,
                    can_log=self.scope.may_log_problems,
                    # The rows this user may move on (a supervisor reads the ledger, never keeps it).
-                   writable={q.pk for q in ctx["object_list"] if self.scope.can_log_problem(q.organization)})
+                   actionable={q.pk for q in ctx["object_list"] if PROBLEMS.available(self.request.user, q)})
         return ctx
 
 
@@ -78,29 +78,29 @@ def problem_new(request):
         "form": form, "categories": list(categories), "teams": teams.values_list("name", flat=True)[:300]})
 
 
-def problem_status(request, pk):
-    """Take a problem up, or record it as done (POST from the ledger)."""
-    if request.method != "POST":
-        raise Http404
+def problem_detail(request, pk):
+    """One problem, its history, and a form for each step the user may take on it now (POST: take one)."""
     scope = Scope.of(request.user)
-    problem = get_object_or_404(scope.filter(Problem.objects.select_related("organization")), pk=pk)
-    form = StatusForm(request.POST)
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = ""
-    back = back or f"{reverse('problem-list')}?org={problem.organization.code}"
-    if not form.is_valid():
-        messages.error(request, gettext("状态或办结日期无效"))
-        return redirect(back)
-    try:
-        services.set_status(request.user, problem, form.cleaned_data["status"], form.cleaned_data["completed_on"])
-    except PermissionDenied:
-        raise Http404
-    except ValidationError as exc:
-        for errors in exc.message_dict.values():
-            for error in errors:
-                messages.error(request, f"{problem.code}：{error}")
-    else:
-        messages.success(request, gettext("%(code)s 已改为“%(status)s”") % {
-            "code": problem.code, "status": gettext(ProblemStatus(form.cleaned_data["status"]).label)})
-    return redirect(back)
+    problem = get_object_or_404(scope.filter(Problem.objects.select_related("organization", "team")), pk=pk)
+    available = PROBLEMS.available(request.user, problem)
+    forms = {t.name: TRANSITION_FORMS[t.name]() for t in available}
+    if request.method == "POST":
+        name = request.POST.get("transition", "")
+        if name not in forms:  # not a step this user may take now (a supervisor may take none)
+            raise Http404
+        form = forms[name] = TRANSITION_FORMS[name](request.POST)
+        if form.is_valid():
+            try:
+                problem = services.transition(request.user, problem, name, **form.cleaned_data)
+            except PermissionDenied:
+                raise Http404
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, gettext("%(code)s：%(step)s，现为“%(status)s”") % {
+                    "code": problem.code, "step": gettext(PROBLEMS[name].label),
+                    "status": gettext(problem.get_status_display())})
+                return redirect("problem-detail", problem.pk)
+    return render(request, "problems/detail.html", {
+        "problem": problem, "steps": [(t, forms[t.name]) for t in available],
+        "audit": audit_for(problem, within=scope)})
