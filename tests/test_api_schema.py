@@ -13,6 +13,8 @@ PINNED = {
     "/api/links/{link_id}/end": {"post"},
     "/api/activities": {"get", "post"},
     "/api/problems": {"get"},
+    "/api/problems/{code}": {"get"},
+    "/api/problems/{code}/transitions/{name}": {"post"},
     "/api/reports/problems": {"get"},
     "/api/check": {"get"},
 }

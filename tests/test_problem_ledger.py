@@ -21,15 +21,16 @@ def test_a_branch_secretary_logs_a_problem_and_completes_it(world):  # noqa: F81
     assert problem.code.startswith(f"W{today:%Y%m%d}-") and problem.status == "pending"
     assert f"已登记民生问题 {problem.code}" in page and "三组水管冻裂" in page
     assert problem_figures(world.orgs["A1S"]).problems == before.problems + 1
-    c.post(f"/problems/{problem.pk}/status/", {"status": "in_progress"})
-    c.post(f"/problems/{problem.pk}/status/", {"status": "done"})
+    c.post(f"/problems/{problem.pk}/", {"transition": "take_up"})
+    c.post(f"/problems/{problem.pk}/", {"transition": "complete", "confirm": "on", "completion_note": "已更换水管",
+                                        "completed_on": today.isoformat()})
     problem.refresh_from_db()
-    assert (problem.status, problem.completed_on) == ("done", today)
+    assert (problem.status, problem.completed_on, problem.completion_note) == ("done", today, "已更换水管")
     assert problem_figures(world.orgs["A1S"]).completed == before.completed + 1
     actions = list(AuditEvent.objects.filter(object_id=str(problem.pk)).order_by("id").values_list("action", flat=True))
-    assert actions == ["problem logged", "problem updated", "problem updated"]
+    assert actions == ["problem logged", "problem taken up", "problem completed"]
     org_page = c.get("/orgs/A1S/").content.decode()
-    assert "登记民生问题" in org_page and "办理民生问题" in org_page
+    assert "登记民生问题" in org_page and "办结民生问题" in org_page
 
 
 def test_dates_and_places_are_checked_with_chinese_messages(world):  # noqa: F811
@@ -46,8 +47,9 @@ def test_dates_and_places_are_checked_with_chinese_messages(world):  # noqa: F81
     assert "服务队“没有这个队”不存在" in page
     assert not Problem.objects.filter(category="道路").exists()
     qa = Problem.objects.get(code="QA")
-    r = c.post(f"/problems/{qa.pk}/status/", {"status": "done", "completed_on": "2000-01-02"}, follow=True)
-    assert "办结日期不能早于发现日期" in r.content.decode() or "办结日期不能早于" in r.content.decode()
+    r = c.post(f"/problems/{qa.pk}/", {"transition": "complete", "confirm": "on", "completion_note": "修好了",
+                                       "completed_on": "2000-01-02"})
+    assert "办结日期不能早于发现日期" in r.content.decode()
     qa.refresh_from_db()
     assert qa.status == "pending"
 
@@ -55,17 +57,18 @@ def test_dates_and_places_are_checked_with_chinese_messages(world):  # noqa: F81
 def test_a_supervisor_reads_the_ledger_but_does_not_keep_it(world):  # noqa: F811
     c = client_for(world.users["a_inspector"])
     ledger = c.get("/problems/").content.decode()
-    assert "QA" in ledger and "办结</button>" not in ledger and "登记问题" not in ledger
+    assert "QA" in ledger and "办理</a>" not in ledger and "登记问题" not in ledger
     assert c.get("/problems/new/").status_code == 404
     assert "/problems/new/" not in c.get("/orgs/A1S/").content.decode()
     assert "/problems/new/?org=A1S" in client_for(world.users["a_branch"]).get("/orgs/A1S/").content.decode()
     qa = Problem.objects.get(code="QA")
-    assert c.post(f"/problems/{qa.pk}/status/", {"status": "done"}).status_code == 404
+    assert c.post(f"/problems/{qa.pk}/", {"transition": "complete", "confirm": "on", "completion_note": "x",
+                                          "completed_on": "2026-02-01"}).status_code == 404
     qa.refresh_from_db()
     assert qa.status == "pending"
     # …and nobody moves another banner's problem.
     other = Problem.objects.get(code="Q乙")
-    assert client_for(world.users["a_admin"]).post(f"/problems/{other.pk}/status/", {"status": "done"}).status_code == 404
+    assert client_for(world.users["a_admin"]).post(f"/problems/{other.pk}/", {"transition": "take_up"}).status_code == 404
 
 
 def test_a_secretary_finds_their_branch_filled_in(world):  # noqa: F811

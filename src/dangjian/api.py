@@ -24,7 +24,9 @@ from dangjian.contacts.models import Activity, ActivityKind, ContactLink, LinkKi
 from dangjian.orgs.models import Organization
 from dangjian.orgs.queries import subtree_q
 from dangjian.people.models import Person
+from dangjian.problems import services as problem_services
 from dangjian.problems.models import Problem, ProblemStatus
+from dangjian.problems.workflow import PROBLEMS
 from dangjian.problems.reports import problem_figures
 from dangjian.web.cache import cached_check
 
@@ -142,6 +144,20 @@ class ProblemOut(Schema):
     found_on: date
     status: str
     completed_on: date | None
+    completion_note: str
+
+
+class ProblemDetailOut(ProblemOut):
+    transitions: list[str] = Field(..., description="the steps the caller may take now (POST …/transitions/{name})")
+
+
+class TransitionIn(Schema):
+    """A step's data: 办结 (complete) needs confirm, completion_note and completed_on; 重新办理 (reopen) a reason."""
+
+    confirm: bool = False
+    completion_note: str = ""
+    completed_on: date | None = None
+    reason: str = ""
 
 
 @api.get("/orgs", response=list[OrgOut], tags=["组织"])
@@ -230,6 +246,31 @@ def list_problems(request, org: str = "", category: str = "", status: str = ""):
             raise HttpError(422, f"状态“{status}”无效（可选：{'、'.join(by_label)}，或 {', '.join(by_label.values())}）")
         qs = qs.filter(status=by_label.get(status, status))
     return qs.order_by("code")
+
+
+def visible_problem(request, code):
+    return get_object_or_404(Problem.objects.visible_to(request.user).select_related("organization", "team"),
+                             code=code)
+
+
+def problem_detail(request, problem):
+    problem.transitions = [t.name for t in PROBLEMS.available(request.user, problem)]
+    return problem
+
+
+@api.get("/problems/{code}", response=ProblemDetailOut, tags=["民生问题"])
+def get_problem(request, code: str):
+    return problem_detail(request, visible_problem(request, code))
+
+
+@api.post("/problems/{code}/transitions/{name}", response=ProblemDetailOut, tags=["民生问题"])
+def take_problem_step(request, code: str, name: str, data: TransitionIn):
+    """Take one step of the ledger's table: take_up, complete or reopen (as ``transitions`` offers them)."""
+    problem = visible_problem(request, code)
+    if name not in PROBLEMS.transitions:
+        raise Http404
+    problem = problem_services.transition(request.user, problem, name, **data.dict())
+    return problem_detail(request, problem)
 
 
 @api.get("/reports/problems", tags=["民生问题"])

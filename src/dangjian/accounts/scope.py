@@ -179,26 +179,3 @@ class Scope:
         ids = {pk for _, pk in self.roots({Role.ORG_ADMIN})}
         names = {org.pk: org.name for role, org in self.grants if role == Role.ORG_ADMIN and org.pk in ids}
         return "、".join(names.values())
-
-    # ----- transitional: the problem ledger's checks, until its workflow asks the policy ---
-    def can_log_problem(self, org):
-        from dangjian.accounts.policy import allows_at
-        from dangjian.problems.models import Problem
-
-        return allows_at(self.user, "change", Problem, org)
-
-    def can_manage(self, org):
-        return self.covers(org, {Role.ORG_ADMIN})
-
-    @property
-    def may_log_problems(self):
-        from dangjian.accounts.policy import may
-        from dangjian.problems.models import Problem
-
-        return may(self.user, "add", Problem)
-
-    def filter(self, queryset, field=None, roles=READ_ROLES):
-        return queryset.visible_to(self.user)
-
-
-PROBLEM_ROLES = frozenset({Role.ORG_ADMIN, Role.LEADER, Role.BRANCH_SECRETARY})

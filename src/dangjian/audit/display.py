@@ -43,7 +43,8 @@ def changes(event):
     for field in list(dict.fromkeys([*after, *before])):
         b, a = before.get(field), after.get(field)
         changed = field in before and b != a
-        if before and after and not changed:  # a change shows what changed; the record's page says the rest
+        # A change shows what changed (and what only the step recorded, a reason); the record's page says the rest.
+        if before and after and not changed and field in before:
             continue
         rows.append((field_text(field), value_text(field, b) if field in before else "",
                      value_text(field, a) if field in after else "", changed))

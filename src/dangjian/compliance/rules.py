@@ -43,6 +43,15 @@ class Violation:
     person_name: str = ""
     org_name: str = ""
 
+    @property
+    def key(self):
+        """The violation's stable key, ``rule|person|org`` (empty for a null): what a case points at.
+
+        Not in :meth:`as_json`: the check's JSON is fixed by CONTRACT §3. A ``|`` (or ``%``)
+        inside a code is percent-escaped, so that two different triples never share a key.
+        """
+        return "|".join((v or "").replace("%", "%25").replace("|", "%7C") for v in (self.rule, self.person, self.org))
+
     def as_json(self):
         return {"rule": self.rule, "person": self.person, "org": self.org, "message": self.message}
 

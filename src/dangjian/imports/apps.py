@@ -8,4 +8,4 @@ class ImportsConfig(AppConfig):
     verbose_name = _("数据导入")
 
     def ready(self):
-        from . import policy, actions  # noqa: F401  (declarations: who may do what, audit actions)
+        from . import actions, policy, workflow  # noqa: F401  (declarations: who may do what, audit actions, the run's table)

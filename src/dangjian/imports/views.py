@@ -11,6 +11,7 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,6 +24,7 @@ from dangjian.accounts.scope import Scope
 from . import tasks
 from .models import ImportRun
 from .services import RowError
+from .workflow import IMPORT_RUNS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -80,12 +82,13 @@ def import_review(request, token):
 
 @require_POST
 def import_confirm(request, token):
+    """Only a clean dry run can be confirmed, by its uploader, once: a double click enqueues one import."""
     run = _own_run(request, token)
-    if run.state != ImportRun.State.CHECKED:  # only a clean dry run can be confirmed, once
-        return redirect("import-review", run.token)
-    updated = ImportRun.objects.filter(pk=run.pk, state=ImportRun.State.CHECKED).update(
-        state=ImportRun.State.IMPORTING)
-    if updated:  # a double click enqueues one import
+    try:
+        IMPORT_RUNS.run(request.user, run, "confirm")
+    except (ValidationError, PermissionDenied):
+        pass  # not (or no longer) 待确认: the review page says where the run stands
+    else:
         tasks.import_upload.enqueue(run.pk)
     return redirect("import-review", run.token)
 

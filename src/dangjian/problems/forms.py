@@ -2,11 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
-from dangjian.accounts.scope import PROBLEM_ROLES
 from dangjian.contacts.forms import CodeChoiceField, DateInput
 from dangjian.orgs.models import Organization
 
-from .models import ProblemStatus, VolunteerTeam
+from .models import VolunteerTeam
 
 class ProblemForm(forms.Form):
     organization = CodeChoiceField(label=_("组织编码"), queryset=Organization.objects.none())
@@ -20,7 +19,9 @@ class ProblemForm(forms.Form):
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.scope = scope
-        self.fields["organization"].queryset = scope.filter(Organization.objects.all(), "path", roles=PROBLEM_ROLES)
+        # Where the user may log problems is the service's to say (problems/policy.py); any organization
+        # in scope can be named here.
+        self.fields["organization"].queryset = Organization.objects.visible_to(scope.user)
         self.fields["found_on"].initial = timezone.localdate()
 
     def clean_team(self):
@@ -28,13 +29,33 @@ class ProblemForm(forms.Form):
         if not name:
             return None
         # A team of the user's scope, or one no organization claims (teams named in an import).
-        team = (self.scope.filter(VolunteerTeam.objects.all(), "organization__path")
+        team = (VolunteerTeam.objects.visible_to(self.scope.user)
                 | VolunteerTeam.objects.filter(organization__isnull=True)).filter(name=name).first()
         if team is None:
             raise forms.ValidationError(gettext("服务队“%(name)s”不存在") % {"name": name})
         return team
 
 
-class StatusForm(forms.Form):
-    status = forms.ChoiceField(choices=ProblemStatus.choices)
-    completed_on = forms.DateField(required=False, widget=DateInput())
+class TakeUpForm(forms.Form):
+    pass
+
+
+class CompleteForm(forms.Form):
+    """办结: the workflow checks what is required (the same messages as the API's)."""
+
+    completed_on = forms.DateField(label=_("办结日期"), required=False, widget=DateInput())
+    completion_note = forms.CharField(label=_("办结说明"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}))
+    confirm = forms.BooleanField(label=_("确认该问题已办结"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["completed_on"].initial = timezone.localdate()
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("重新办理的理由"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2, "maxlength": 2000}))
+
+
+TRANSITION_FORMS = {"take_up": TakeUpForm, "complete": CompleteForm, "reopen": ReopenForm}

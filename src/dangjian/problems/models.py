@@ -40,6 +40,7 @@ class Problem(models.Model):
     found_on = models.DateField(_("发现日期"))
     status = models.CharField(_("状态"), max_length=16, choices=ProblemStatus.choices)
     completed_on = models.DateField(_("办结日期"), null=True, blank=True)
+    completion_note = models.TextField(_("办结说明"), blank=True)  # blank for problems imported as done
     team = models.ForeignKey(
         VolunteerTeam, on_delete=models.SET_NULL, null=True, blank=True, related_name="problems",
         verbose_name=_("服务队"),

@@ -1,28 +1,18 @@
-"""Keeping the ledger from the browser: a problem is logged, taken up, completed; each step audited.
+"""Keeping the ledger from the browser: a problem is logged, then moved on by its table; each step audited.
 
 The import fills the ledger in bulk; these are the same records kept one at a time by
 the people at the branch (支部书记), the leaders linked to it and the department.
 """
 
-from datetime import date
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from dangjian.accounts.scope import Scope
+from dangjian.accounts.policy import allows_at, ensure
 from dangjian.audit.services import record
 
 from .models import Problem, ProblemStatus
-
-EARLIEST = date(2000, 1, 1)
-
-
-def _snapshot(problem):
-    return {"code": problem.code, "organization": problem.organization.code, "category": problem.category,
-            "description": problem.description, "found_on": problem.found_on.isoformat(),
-            "status": problem.status, "completed_on": problem.completed_on.isoformat() if problem.completed_on else None,
-            "team": problem.team.name if problem.team else None}
+from .workflow import EARLIEST, PROBLEMS, snapshot
 
 
 def _check_day(day, field, label):
@@ -44,7 +34,7 @@ def _new_code(found_on):
 
 
 def log_problem(user, organization, category, description, found_on, team=None):
-    if not Scope.of(user).can_log_problem(organization):
+    if not allows_at(user, "add", Problem, organization):
         raise PermissionDenied("您无权在该组织登记民生问题")
     category, description = (category or "").strip(), (description or "").strip()
     if not category:
@@ -62,34 +52,15 @@ def log_problem(user, organization, category, description, found_on, team=None):
                 problem = Problem.objects.create(
                     code=_new_code(found_on), organization=organization, category=category,
                     description=description, found_on=found_on, status=ProblemStatus.PENDING, team=team)
+                ensure(user, "add", problem)
                 record("problem logged", actor=user, obj=problem, organization=organization,
-                       after=_snapshot(problem))
+                       after=snapshot(problem))
                 return problem
         except IntegrityError:
             continue
     raise ValidationError("登记失败，请重试")
 
 
-@transaction.atomic
-def set_status(user, problem, status, completed_on=None):
-    """Move a problem to ``status``; completing it needs the day it was completed (default today)."""
-    problem = Problem.objects.select_for_update(of=("self",)).select_related("organization", "team").get(pk=problem.pk)
-    if not Scope.of(user).can_log_problem(problem.organization):
-        raise PermissionDenied("您无权办理该问题")
-    if status not in ProblemStatus.values:
-        raise ValidationError({"status": "状态无效"})
-    before = _snapshot(problem)
-    if status == ProblemStatus.DONE:
-        completed_on = completed_on or timezone.localdate()
-        _check_day(completed_on, "completed_on", "办结日期")
-        if completed_on < problem.found_on:
-            raise ValidationError({"completed_on": "办结日期不能早于发现日期"})
-    else:
-        completed_on = None
-    if (problem.status, problem.completed_on) == (status, completed_on):
-        return problem
-    problem.status, problem.completed_on = status, completed_on
-    problem.save(update_fields=["status", "completed_on"])
-    record("problem updated", actor=user, obj=problem, organization=problem.organization, before=before,
-           after=_snapshot(problem))
-    return problem
+def transition(user, problem, name, **data):
+    """Take one step of the ledger's table (problems/workflow.py): the only way a status changes."""
+    return PROBLEMS.run(user, problem, name, **data)

@@ -4,18 +4,19 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 
-from dangjian.accounts.scope import PROBLEM_ROLES, Scope
+from dangjian.accounts.policy import access, may
+from dangjian.accounts.scope import Scope
 from dangjian.orgs.models import Organization
 from dangjian.orgs.queries import subtree_q
-from dangjian.web.generic import ScopedListView, apply_errors
+from dangjian.web.generic import ScopedListView, apply_errors, audit_for
 
 from . import services
-from .forms import ProblemForm, StatusForm
+from .forms import TRANSITION_FORMS, ProblemForm
 from .models import Problem, ProblemStatus, VolunteerTeam
 from .reports import problem_figures
+from .workflow import PROBLEMS
 
 
 class ProblemList(ScopedListView):
@@ -29,7 +30,7 @@ class ProblemList(ScopedListView):
         p = self.request.GET
         self.within = None
         if p.get("org"):
-            self.within = get_object_or_404(self.scope.filter(Organization.objects.all(), "path"), code=p["org"])
+            self.within = get_object_or_404(Organization.objects.visible_to(self.request.user), code=p["org"])
             qs = qs.filter(subtree_q(self.within.path, "organization__path"))
         self.scoped = qs
         if p.get("category"):
@@ -42,19 +43,27 @@ class ProblemList(ScopedListView):
         ctx = super().get_context_data(**kwargs)
         ctx.update(figures=problem_figures(queryset=self.scoped), statuses=ProblemStatus.choices,
                    within=self.within, params=self.request.GET,
-                   can_log=self.scope.may_log_problems,
+                   can_log=may(self.request.user, "add", Problem),
                    # The rows this user may move on (a supervisor reads the ledger, never keeps it).
-                   writable={q.pk for q in ctx["object_list"] if self.scope.can_log_problem(q.organization)})
+                   actionable=_actionable(self.request.user, ctx["object_list"]))
         return ctx
+
+
+def _actionable(user, problems):
+    """The ids among ``problems`` on which ``user`` may take a step now: two queries for the page, not one a row."""
+    ids = [q.pk for q in problems]
+    open_ = Problem.objects.visible_to(user, "change").filter(pk__in=ids).exclude(status=ProblemStatus.DONE)
+    done = Problem.objects.visible_to(user, "reopen").filter(pk__in=ids, status=ProblemStatus.DONE)
+    return set(open_.values_list("pk", flat=True)) | set(done.values_list("pk", flat=True))
 
 
 def problem_new(request):
     """Log a problem found among the residents (民生问题台账: from found to done)."""
     scope = Scope.of(request.user)
-    if not scope.may_log_problems:
+    if not may(request.user, "add", Problem):
         raise Http404
     org = request.GET.get("org", "")
-    roots = scope.roots(PROBLEM_ROLES)
+    roots = scope.roots(access(Problem, "add").all_roles)
     if not org and len(roots) == 1:  # a branch secretary has one branch: theirs, already filled in
         org = Organization.objects.filter(pk=roots[0][1]).values_list("code", flat=True).first() or ""
     initial = {"organization": org}
@@ -71,36 +80,36 @@ def problem_new(request):
         else:
             messages.success(request, gettext("已登记民生问题 %(code)s") % {"code": problem.code})
             return redirect(f"{reverse('problem-list')}?org={problem.organization.code}")
-    problems = scope.filter(Problem.objects.all())
+    problems = Problem.objects.visible_to(request.user)
     categories = (problems.values_list("category", flat=True).annotate(n=Count("id")).order_by("-n")[:100])
-    teams = scope.filter(VolunteerTeam.objects.all(), "organization__path").order_by("name")
+    teams = VolunteerTeam.objects.visible_to(request.user).order_by("name")
     return render(request, "problems/problem_form.html", {
         "form": form, "categories": list(categories), "teams": teams.values_list("name", flat=True)[:300]})
 
 
-def problem_status(request, pk):
-    """Take a problem up, or record it as done (POST from the ledger)."""
-    if request.method != "POST":
-        raise Http404
+def problem_detail(request, pk):
+    """One problem, its history, and a form for each step the user may take on it now (POST: take one)."""
     scope = Scope.of(request.user)
-    problem = get_object_or_404(scope.filter(Problem.objects.select_related("organization")), pk=pk)
-    form = StatusForm(request.POST)
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = ""
-    back = back or f"{reverse('problem-list')}?org={problem.organization.code}"
-    if not form.is_valid():
-        messages.error(request, gettext("状态或办结日期无效"))
-        return redirect(back)
-    try:
-        services.set_status(request.user, problem, form.cleaned_data["status"], form.cleaned_data["completed_on"])
-    except PermissionDenied:
-        raise Http404
-    except ValidationError as exc:
-        for errors in exc.message_dict.values():
-            for error in errors:
-                messages.error(request, f"{problem.code}：{error}")
-    else:
-        messages.success(request, gettext("%(code)s 已改为“%(status)s”") % {
-            "code": problem.code, "status": gettext(ProblemStatus(form.cleaned_data["status"]).label)})
-    return redirect(back)
+    problem = get_object_or_404(Problem.objects.visible_to(request.user).select_related("organization", "team"), pk=pk)
+    available = PROBLEMS.available(request.user, problem)
+    forms = {t.name: TRANSITION_FORMS[t.name]() for t in available}
+    if request.method == "POST":
+        name = request.POST.get("transition", "")
+        if name not in forms:  # not a step this user may take now (a supervisor may take none)
+            raise Http404
+        form = forms[name] = TRANSITION_FORMS[name](request.POST)
+        if form.is_valid():
+            try:
+                problem = services.transition(request.user, problem, name, **form.cleaned_data)
+            except PermissionDenied:
+                raise Http404
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, gettext("%(code)s：%(step)s，现为“%(status)s”") % {
+                    "code": problem.code, "step": gettext(PROBLEMS[name].label),
+                    "status": gettext(problem.get_status_display())})
+                return redirect("problem-detail", problem.pk)
+    return render(request, "problems/detail.html", {
+        "problem": problem, "steps": [(t, forms[t.name]) for t in available],
+        "audit": audit_for(problem, viewer=request.user)})
