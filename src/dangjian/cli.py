@@ -16,9 +16,9 @@ ALIASES = {"check": "checkrules", "systemcheck": "check", "import": "importbook"
 def main(argv=None):
     argv = list(sys.argv if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings")
-    if len(argv) > 1 and argv[1] in ALIASES:
-        argv[1] = ALIASES[argv[1]]
     argv[0] = "dangjian"
+    # The name typed (`check`) is the one usage errors and --help show, not Django's (`checkrules`).
+    typed = argv[2] if len(argv) > 2 and argv[1] == "help" else (argv[1] if len(argv) > 1 else "")
     # Start-up (Django, the apps, their models) makes some 100,000 objects that live as long
     # as the process: the cyclic collector has nothing to find among them, and sweeping them
     # again and again was 0.06 s of every command's 0.3 s start-up. Collect after it, not during.
@@ -31,7 +31,16 @@ def main(argv=None):
     finally:
         gc.enable()
     gc.freeze()
-    execute_from_command_line(argv)
+    if typed not in ALIASES:
+        execute_from_command_line(argv)
+        return
+    from django.core.management import ManagementUtility
+
+    command = ManagementUtility(argv).fetch_command(ALIASES[typed])
+    if argv[1] == "help":
+        command.print_help("dangjian", typed)
+    else:
+        command.run_from_argv(["dangjian", typed, *argv[2:]])
 
 
 if __name__ == "__main__":

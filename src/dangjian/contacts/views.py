@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from dangjian.accounts.policy import allows_at, may
+from dangjian.accounts.models import Role
 from dangjian.accounts.scope import Scope
 from dangjian.compliance.feedback import link_feedback
-from dangjian.orgs.models import Organization
+from dangjian.orgs.models import COMMITTEE_KINDS, Organization
 from dangjian.orgs.queries import subtree_q
 from dangjian.people.models import Person
 from dangjian.web.generic import ScopedListView, apply_errors
@@ -19,7 +20,7 @@ from dangjian.web.generic import ScopedListView, apply_errors
 from . import photos as photo_files
 from . import services
 from .forms import ActivityForm, ChangeLinkForm, EndLinkForm, LinkForm
-from .models import Activity, ContactLink
+from .models import Activity, ActivityKind, ContactLink
 
 
 def _notes_after(link, today):
@@ -73,12 +74,18 @@ def may_link_for(user, person):
     return scope.person is not None and person.pk == scope.person.pk and may(user, "add", ContactLink)
 
 
+def _supervisor_only(scope):
+    """Whether the user's only roles are a supervisor's (督查): they read and record findings, never links or visits."""
+    roles = scope.roles()
+    return bool(roles) and roles <= {Role.INSPECTOR}
+
+
 def link_new(request):
     """Set up a contact point or a linked branch, with the rule feedback right after."""
     scope = Scope.of(request.user)
     if not may(request.user, "add", ContactLink):
         # Supervisors, and accounts with neither an administrator's role nor a leader's own person.
-        return render(request, "contacts/link_form.html", {"denied": True})
+        return render(request, "contacts/link_form.html", {"denied": True, "supervisor": _supervisor_only(scope)})
     initial = {"organization": request.GET.get("org", ""), "person": request.GET.get("person") or
                (scope.person.code if scope.person else "")}
     form = LinkForm(request.POST or None, scope=scope, initial=initial)
@@ -134,6 +141,9 @@ def link_end(request, pk):
 def activity_new(request):
     """Log a visit or a 专题党课 from a phone: date, kind, notes, photos."""
     scope = Scope.of(request.user)
+    if _supervisor_only(scope):
+        messages.error(request, gettext("督查人员查阅记录、记录督查意见，不记录到联系点开展的活动"))
+        return redirect("dashboard")
     person = scope.person
     if request.GET.get("person") or request.POST.get("person"):
         person = get_object_or_404(Person.objects.visible_to(request.user),
@@ -161,28 +171,54 @@ def activity_new(request):
               .filter(Q(start_date__isnull=True) | Q(start_date__lte=today))
               .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
               .select_related("organization").order_by("organization__name"))
-    return render(request, "contacts/activity_form.html", {"form": form, "person": person, "linked": linked})
+    return render(request, "contacts/activity_form.html", {"form": form, "person": person, "linked": linked,
+                                                           "own": person == scope.person})
 
 
 class ActivityList(ScopedListView):
+    """Activities in scope, filtered by organization (its subtree), kind, month or dates, and person."""
+
     model = Activity
     template_name = "contacts/activity_list.html"
 
     def get_queryset(self):
         qs = super().get_queryset().select_related("person", "organization").order_by("-date", "-id")
         p = self.request.GET
+        self.within = None
         if p.get("org"):
-            org = get_object_or_404(Organization.objects.visible_to(self.request.user), code=p["org"])
-            qs = qs.filter(subtree_q(org.path, "organization__path"))
+            self.within = get_object_or_404(Organization.objects.visible_to(self.request.user), code=p["org"])
+            qs = qs.filter(subtree_q(self.within.path, "organization__path"))
+        if p.get("kind") in ActivityKind.values:
+            qs = qs.filter(kind=p["kind"])
         if p.get("month"):
             try:
                 year, month = (int(x) for x in p["month"].split("-"))
                 qs = qs.filter(date__year=year, date__month=month)
             except ValueError:
                 pass
+        for key, lookup in (("from", "date__gte"), ("to", "date__lte")):
+            try:
+                qs = qs.filter(**{lookup: date.fromisoformat(p[key])}) if p.get(key) else qs
+            except ValueError:
+                pass
         if p.get("person"):
             qs = qs.filter(person__code=p["person"])
+        name = p.get("name", "").strip()
+        if name and "\x00" not in name:
+            qs = qs.filter(person__name__contains=name)
         return qs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        # The organization filter offers the committees in scope (each one's subtree), in tree order.
+        committees = list(Organization.objects.visible_to(self.request.user).filter(kind__in=COMMITTEE_KINDS)
+                          .order_by("path").only("code", "name", "depth"))
+        if self.within is not None and self.within not in committees:
+            committees.insert(0, self.within)
+        top = min((o.depth for o in committees), default=1)
+        ctx.update(within=self.within, kinds=ActivityKind.choices, params=self.request.GET,
+                   org_choices=[(o.code, "\u3000" * (o.depth - top) + o.name) for o in committees])
+        return ctx
 
 
 def activity_photo(request, pk):

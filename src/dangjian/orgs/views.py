@@ -1,7 +1,7 @@
 import unicodedata
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -123,6 +123,14 @@ def org_children(request, code):
     return render(request, "orgs/_children.html", {"children": children})
 
 
+def _team(posts, today):
+    """An organization's posts as its team reads: 书记, 副书记, 委员; current posts before ended ones."""
+    rank = Case(When(role="secretary", then=Value(0)), When(role="deputy", then=Value(1)),
+                default=Value(2), output_field=IntegerField())
+    ended = Case(When(end_date__lt=today, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return posts.annotate(ended=ended, rank=rank).order_by("ended", "rank", "-start_date", "person__name")
+
+
 class OrganizationDetail(ScopedDetailView):
     model = Organization
     scope_field = "path"
@@ -147,7 +155,7 @@ class OrganizationDetail(ScopedDetailView):
             tier_now=Organization.objects.filter(pk=org.pk).annotate(t=tier_on(today)).values_list("t", flat=True)[0],
             children=Organization.objects.filter(subtree_q(org.path), depth=org.depth + 1)
             .annotate(tier_now=tier_on(today)).order_by("path")[:200],
-            posts=Post.objects.filter(organization=org).select_related("person").order_by("role", "-start_date"),
+            posts=_team(Post.objects.filter(organization=org).select_related("person"), today),
             tiers=org.tier_ratings.order_by("-rated_on"),
             links=ContactLink.objects.filter(organization=org).select_related("person").order_by("-start_date"),
             activities=Activity.objects.filter(organization=org).select_related("person").order_by("-date")[:50],

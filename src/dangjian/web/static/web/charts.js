@@ -30,7 +30,9 @@
       tooltip: { trigger: "axis", confine: true },
       // Under the title, never beside it: a long title and the legend cannot overlap.
       legend: { top: 26, left: 0, type: "scroll", textStyle: { fontFamily: font } },
-      grid: { top: 60, left: 4, right: 16, bottom: 8, containLabel: true },
+      // The grid's box holds the axis labels too, measured as drawn: containLabel only
+      // estimated them, and cut off the first rotated category label at the left edge.
+      grid: { top: 60, left: 4, right: 16, bottom: 8, outerBoundsMode: "same", outerBoundsContain: "axisLabel" },
       xAxis: horizontal ? value : category,
       yAxis: horizontal ? category : value,
       series: spec.series.map(function (s) {
