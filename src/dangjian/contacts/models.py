@@ -4,13 +4,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.records.tenure import Tenure
+
 
 class LinkKind(models.TextChoices):
     CONTACT_POINT = "contact_point", "联系点"
     BRANCH_LINK = "branch_link", "联系支部"
 
 
-class ContactLink(models.Model):
+class ContactLink(Tenure):
     """「每人建立1个党建工作联系点，根据分管工作实际至少联系1个基层党支部」."""
 
     person = models.ForeignKey(
@@ -20,8 +22,6 @@ class ContactLink(models.Model):
         "orgs.Organization", on_delete=models.CASCADE, related_name="contact_links", verbose_name=_("组织")
     )
     kind = models.CharField(_("联系类型"), max_length=16, choices=LinkKind.choices)
-    start_date = models.DateField(_("开始日期"), null=True, blank=True)
-    end_date = models.DateField(_("结束日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("联系点")

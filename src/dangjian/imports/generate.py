@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from .spec import SHEETS, id_card_check_digit
+from dangjian.people.validators import id_card_check_digit
+from dangjian.workbook import sheets as declared_sheets
 
 # ----- the shape of each scale ----------------------------------------------------
 
@@ -326,7 +327,7 @@ class Sheets:
     def __init__(self, stack, folder):
         folder.mkdir(parents=True, exist_ok=True)
         self.writers, self.counts = {}, {}
-        for sheet in SHEETS:
+        for sheet in declared_sheets():
             fh = stack.enter_context(open(folder / f"{sheet.name}.csv", "w", encoding="utf-8", newline=""))
             self.writers[sheet.name] = csv.writer(fh, lineterminator="\n")
             self.writers[sheet.name].writerow(sheet.column_names)

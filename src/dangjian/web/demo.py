@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from dangjian.imports.spec import id_card_check_digit
+from dangjian.people.validators import id_card_check_digit
 
 SEED = 20201030  # the page's date
 
