@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from dangjian.compliance.rules import RULES, run_check
-from dangjian.imports.generate import generate
+from dangjian.imports.synthetic import generate
 from dangjian.imports.services import Importer
 from dangjian.people.validators import id_card_error
 from dangjian.workbook import sheets

@@ -18,7 +18,7 @@ from dangjian.orgs.models import Organization, TierRating
 from dangjian.people.models import Person, Post
 from dangjian.problems.models import Problem, VolunteerTeam
 
-# CONTRACT §2, written out here on purpose: the template must match the contract, not just spec.py.
+# CONTRACT §2, written out here on purpose: the template must match the contract, not just the declarations.
 CONTRACT_SHEETS = {
     "组织": ["组织编码", "组织名称", "上级组织编码", "组织类型", "所属领域", "支部等次", "定级日期"],
     "支部定级": ["组织编码", "支部等次", "定级日期"],
@@ -96,7 +96,7 @@ def test_headers_are_exactly_the_contract_columns(book):
         assert header(ws) == columns
         assert ws.max_row == 1, "the template holds no data"
         assert ws.freeze_panes == "A2"
-    # and spec.py says the same
+    # and the sheets the apps declare say the same
     assert {s.name: s.column_names for s in sheets()} == CONTRACT_SHEETS
 
 
