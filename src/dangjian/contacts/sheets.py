@@ -46,7 +46,7 @@ class ActivitySheet(Sheet):
 
     def check_row(self, run, number, v, errors):
         sheet = self.name
-        seen = run.shared.setdefault(("rows", sheet), {})
+        seen = run.local.setdefault("rows", {})
         bad = run.report_cells(sheet, number, errors)
         bad |= not run.check_ref(sheet, number, "人员编号", v["人员编号"])
         bad |= not run.check_ref(sheet, number, "组织编码", v["组织编码"])

@@ -181,7 +181,7 @@ class TierSheet(Sheet):
     )
 
     def check_row(self, run, number, v, errors):
-        sheet, seen = self.name, run.shared.setdefault("tier_rows", {})
+        sheet, seen = self.name, run.local.setdefault("rows", {})
         if run.report_cells(sheet, number, errors):
             return
         code, tier, rated_on = v["组织编码"], v["支部等次"], v["定级日期"]

@@ -57,7 +57,7 @@ class PersonSheet(Sheet):
 
     def check_row(self, run, number, v, errors):
         sheet, codes = self.name, file_people(run)
-        id_cards = run.shared.setdefault("id_cards", {})  # the same number twice is most likely a typing slip
+        id_cards = run.local.setdefault("id_cards", {})  # the same number twice is most likely a typing slip
         run.report_cells(sheet, number, errors)
         code = v["人员编号"]
         if code is None:
@@ -73,12 +73,12 @@ class PersonSheet(Sheet):
             return
         codes[code] = number
         if run.within is not None and code in db_people(run):
-            run.shared.setdefault("people_in_db", {})[code] = (number, self.record(run, v)[1])
+            run.local.setdefault("people_in_db", {})[code] = (number, self.record(run, v)[1])
 
     def check_scope(self, run):
         """A person who holds any post or link outside the importer's scope belongs (also) to someone
         else: they may be listed (to give them a post here), not changed."""
-        rows = run.shared.get("people_in_db", {})
+        rows = run.local.get("people_in_db", {})
         for chunk in _chunks(list(rows), 500):
             for code, *values in (Person.objects.filter(code__in=chunk).filter(held_elsewhere(run.within))
                                   .values_list("code", "name", "id_card", "mobile")):
@@ -108,7 +108,7 @@ class DatedSheet(Sheet):
 
     def check_row(self, run, number, v, errors):
         sheet = self.name
-        seen = run.shared.setdefault(("rows", sheet), {})
+        seen = run.local.setdefault("rows", {})
         bad = run.report_cells(sheet, number, errors)
         bad |= not run.check_ref(sheet, number, "人员编号", v["人员编号"])
         bad |= not run.check_ref(sheet, number, "组织编码", v["组织编码"])

@@ -29,7 +29,7 @@ class ProblemSheet(Sheet):
     value_fields = ("organization_id", "category", "description", "found_on", "status", "completed_on", "team_id")
 
     def check_row(self, run, number, v, errors):
-        sheet, seen = self.name, run.shared.setdefault("problem_rows", {})
+        sheet, seen = self.name, run.local.setdefault("rows", {})
         run.report_cells(sheet, number, errors)
         run.check_ref(sheet, number, "组织编码", v["组织编码"])
         unreadable = any(c == "办结日期" for c, _ in errors)  # a bad cell is reported as it is, not as missing
@@ -44,7 +44,7 @@ class ProblemSheet(Sheet):
 
     def check_scope(self, run):
         """A problem recorded outside the scope cannot be taken over."""
-        seen = run.shared.get("problem_rows", {})
+        seen = run.local.get("rows", {})
         inside = subtrees_q(run.within, "organization__path")
         codes = list(seen)
         for i in range(0, len(codes), 500):

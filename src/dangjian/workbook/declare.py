@@ -33,7 +33,12 @@ class Reference:
 
 
 class Sheet:
-    """One sheet of the workbook. Subclasses set the attributes and override the hooks they need."""
+    """One sheet of the workbook. Subclasses set the attributes and override the hooks they need.
+
+    A declaration is shared by every run: what a sheet learns while checking goes on the run,
+    in ``run.local`` (kept while this sheet is checked: rows seen …) or ``run.shared`` (kept for
+    the other sheets and for writing: codes in the file …).
+    """
 
     name = ""
     columns = ()

@@ -39,6 +39,7 @@ class Run:
         self.dry_run = dry_run
         self.report = ImportReport(dry_run=dry_run, order={s.name: i for i, s in enumerate(self.sheets)})
         self.shared = {}  # what sheets learn in pass 1 and keep for the others and for pass 2
+        self.local = {}  # what one sheet keeps while it is checked (rows seen …): dropped after it
         self._cache = {}
         self._warned = set()  # (sheet, column) already warned about: a sheet is read more than once
         self._refs = {s.provides.name: s for s in self.sheets if s.provides is not None}
@@ -188,7 +189,9 @@ class Run:
                 self.warn(name, 1, "", "未知工作表，已忽略")
         for s in self.sheets:
             if self.present(s.name):
+                self.local = {}
                 s.validate(self)
+        self.local = {}  # a large sheet's keys need not stay in memory while the next is written
         return self.report.ok
 
     def apply(self):
