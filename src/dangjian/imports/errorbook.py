@@ -67,9 +67,9 @@ def sheet_order():
     return {s.name: i for i, s in enumerate(declared_sheets())}
 
 
-def _order(error):
+def _order_key():
     order = sheet_order()
-    return (order.get(error.sheet, len(order)), error.sheet, error.row, error.column, error.message)
+    return lambda error: (order.get(error.sheet, len(order)), error.sheet, error.row, error.column, error.message)
 
 
 def _titles(names):
@@ -212,7 +212,7 @@ def write_error_workbook(source, errors, out):
     """Write the marked copy of ``source`` (a Source or a path) to ``out`` (a path or a binary file)."""
     if not isinstance(source, Source):
         source = Source(source)
-    errors = sorted(errors, key=_order)
+    errors = sorted(errors, key=_order_key())
     by_sheet = defaultdict(list)
     for error in errors:
         by_sheet[error.sheet].append(error)

@@ -36,8 +36,3 @@ def mobile_error(value):
         return None
     return f"手机号无效：“{value}”，应为 1 开头的 11 位数字"
 
-
-def long_number_error(column, text):
-    """A long number Excel stored as a number cell has lost its last digits (it keeps 15 significant ones)."""
-    return (f"{column}被存成了数字，Excel 只保留 15 位有效数字，后几位已丢失（现为 {text}）："
-            "请把该列设为“文本”格式后重新输入")

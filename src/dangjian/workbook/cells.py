@@ -35,7 +35,7 @@ def clean_cell(column, raw):
         if text in column.choices:
             return column.choices[text], None
         return None, f"“{text}”不是有效选项（可选：{'、'.join(column.choices)}）"
-    if isinstance(raw, LongNumber):
+    if isinstance(raw, LongNumber):  # a 身份证号 typed as a number: Excel kept 15 digits of it
         return None, (f"{column.name}被存成了数字，Excel 只保留 15 位有效数字，后几位已丢失（现为 {text}）："
                       "请把该列设为“文本”格式后重新输入")
     if column.check is not None:  # the column's own rule (身份证号, 手机号 …), from its app's validators

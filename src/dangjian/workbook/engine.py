@@ -43,6 +43,7 @@ class Run:
         self._cache = {}
         self._warned = set()  # (sheet, column) already warned about: a sheet is read more than once
         self._refs = {s.provides.name: s for s in self.sheets if s.provides is not None}
+        self._column_refs = {(s.name, c.name): c.ref for s in self.sheets for c in s.columns if c.ref}
 
     # ----- helpers for the sheets --------------------------------------------------
     def error(self, sheet, row, column, message):
@@ -74,7 +75,7 @@ class Run:
         ``within``, one inside the importer's scope); an error is reported when not."""
         if code is None:
             return True
-        target = self._refs[self.by_name[sheet].column(column).ref]
+        target = self._refs[self._column_refs[(sheet, column)]]
         ref = target.provides
         if not target.known(self, code):
             self.error(sheet, number, column, f"{ref.label}“{code}”在文件和数据库中都不存在")
