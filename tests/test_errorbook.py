@@ -8,7 +8,7 @@ from django.core.management import call_command
 from openpyxl import Workbook, load_workbook
 
 from dangjian.imports import errorbook
-from dangjian.imports.reader import Source
+from dangjian.workbook import Source
 from dangjian.imports.services import Importer, RowError
 from dangjian.orgs.models import Organization
 from dangjian.people.models import Person, Post

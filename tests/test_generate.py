@@ -8,9 +8,10 @@ import pytest
 from django.core.management import call_command
 
 from dangjian.compliance.rules import RULES, run_check
-from dangjian.imports.generate import generate
+from dangjian.imports.synthetic import generate
 from dangjian.imports.services import Importer
-from dangjian.imports.spec import SHEETS, id_card_error
+from dangjian.people.validators import id_card_error
+from dangjian.workbook import sheets
 from dangjian.orgs.models import Organization
 
 AS_OF = date(2026, 11, 26)
@@ -33,7 +34,7 @@ def test_the_same_seed_gives_identical_files(tiny, tmp_path):
     folder, _ = tiny
     generate(tmp_path / "again", scale="tiny", seed=SEED, as_of=AS_OF)
     generate(tmp_path / "other", scale="tiny", seed=SEED + 1, as_of=AS_OF)
-    for sheet in SHEETS:
+    for sheet in sheets():
         name = f"{sheet.name}.csv"
         assert (folder / name).read_bytes() == (tmp_path / "again" / name).read_bytes(), name
     assert (folder / "人员.csv").read_bytes() != (tmp_path / "other" / "人员.csv").read_bytes()
@@ -43,14 +44,14 @@ def test_the_gen_command_writes_the_same_files(tiny, tmp_path, capsys):
     folder, _ = tiny
     call_command("gen", str(tmp_path), "--scale", "tiny", "--seed", str(SEED), "--as-of", AS_OF.isoformat())
     assert "党支部 30 个" in capsys.readouterr().out
-    for sheet in SHEETS:
+    for sheet in sheets():
         name = f"{sheet.name}.csv"
         assert (folder / name).read_bytes() == (tmp_path / name).read_bytes(), name
 
 
 def test_the_files_follow_the_contract(tiny):
     folder, summary = tiny
-    for sheet in SHEETS:
+    for sheet in sheets():
         with open(folder / f"{sheet.name}.csv", encoding="utf-8", newline="") as fh:
             assert next(csv.reader(fh)) == sheet.column_names
     orgs = read(folder, "组织")

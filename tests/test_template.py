@@ -11,12 +11,14 @@ from openpyxl import load_workbook
 from dangjian.contacts.models import Activity, ContactLink
 from dangjian.imports import template
 from dangjian.imports.services import Importer
-from dangjian.imports.spec import INSTRUCTIONS_SHEET, SHEETS, id_card_check_digit
+from dangjian.people.validators import id_card_check_digit
+from dangjian.workbook import sheets
+from dangjian.workbook.engine import INSTRUCTIONS_SHEET
 from dangjian.orgs.models import Organization, TierRating
 from dangjian.people.models import Person, Post
 from dangjian.problems.models import Problem, VolunteerTeam
 
-# CONTRACT §2, written out here on purpose: the template must match the contract, not just spec.py.
+# CONTRACT §2, written out here on purpose: the template must match the contract, not just the declarations.
 CONTRACT_SHEETS = {
     "组织": ["组织编码", "组织名称", "上级组织编码", "组织类型", "所属领域", "支部等次", "定级日期"],
     "支部定级": ["组织编码", "支部等次", "定级日期"],
@@ -94,8 +96,8 @@ def test_headers_are_exactly_the_contract_columns(book):
         assert header(ws) == columns
         assert ws.max_row == 1, "the template holds no data"
         assert ws.freeze_panes == "A2"
-    # and spec.py says the same
-    assert {s.name: s.column_names for s in SHEETS} == CONTRACT_SHEETS
+    # and the sheets the apps declare say the same
+    assert {s.name: s.column_names for s in sheets()} == CONTRACT_SHEETS
 
 
 def test_required_headers_are_marked(book):
@@ -161,7 +163,7 @@ def test_codes_ids_and_mobiles_are_text_and_widths_are_set(book):
 
 def test_instructions_explain_sheets_and_rules(book):
     text = "\n".join(str(c.value) for row in book[INSTRUCTIONS_SHEET].iter_rows() for c in row if c.value)
-    for sheet in SHEETS:
+    for sheet in sheets():
         assert f"工作表：{sheet.name}" in text
         assert sheet.help in text
         for column in sheet.columns:
@@ -169,11 +171,11 @@ def test_instructions_explain_sheets_and_rules(book):
     for phrase in ("YYYY-MM-DD", "必填", "全部或全不", "一条也不会写入", "重复导入", "主键", "更新", "不会产生任何变化"):
         assert phrase in text, phrase
     links = [c.hyperlink.location for row in book[INSTRUCTIONS_SHEET].iter_rows() for c in row if c.hyperlink]
-    assert links == [f"'{s.name}'!A1" for s in SHEETS]
+    assert links == [f"'{s.name}'!A1" for s in sheets()]
 
 
 def test_notes_and_keys_name_real_columns():
-    columns = {(s.name, c.name) for s in SHEETS for c in s.columns}
+    columns = {(s.name, c.name) for s in sheets() for c in s.columns}
     assert set(template.COLUMN_NOTES) <= columns
     assert set(template.SHEET_KEYS) == set(CONTRACT_SHEETS)
     for sheet, keys in template.SHEET_KEYS.items():

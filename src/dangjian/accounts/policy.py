@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from dangjian.records.querysets import set_policy
+
 from .models import Role
 from .scope import Scope, subtrees_q
 
@@ -222,8 +224,4 @@ def table():
     return rows
 
 
-class ScopedQuerySetMixin:
-    """``visible_to(user, action)`` on a model's querysets: the scope is a queryset method."""
-
-    def visible_to(self, user, action="view"):
-        return self.filter(visible_q(self.model, user, action))
+set_policy(visible_q)  # every Model.objects.visible_to() asks visible_q from now on

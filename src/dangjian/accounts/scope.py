@@ -53,6 +53,15 @@ def grants_over(org, roles=None):
     return grants.order_by("-organization__depth", "user__username")
 
 
+_LINKED_SOURCE = None
+
+
+def register_linked_source(source):
+    """Install ``source(person, day) -> organization ids`` the person links on ``day`` (the policy's ``linked``)."""
+    global _LINKED_SOURCE
+    _LINKED_SOURCE = source
+
+
 class Scope:
     """The grants of one user, computed once per request (``Scope.of(request.user)``)."""
 
@@ -141,19 +150,17 @@ class Scope:
         return any(org.path.startswith(path) for path in self.paths(roles))
 
     def linked_org_ids(self):
-        """The organizations the user's own person links today (the team member's ledger)."""
-        if self.person is None:
-            return []
+        """The organizations the user's own person links today (a team member keeps their ledger).
+
+        Asked of the registered link source (contacts registers it: links are its records),
+        once per request.
+        """
+        if self.person is None or _LINKED_SOURCE is None:
+            return set()
         if not hasattr(self, "_linked"):
             from django.utils import timezone
 
-            from dangjian.contacts.models import ContactLink
-
-            today = timezone.localdate()
-            self._linked = set(ContactLink.objects.filter(person=self.person)
-                               .filter(Q(start_date__isnull=True) | Q(start_date__lte=today))
-                               .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-                               .values_list("organization_id", flat=True))
+            self._linked = set(_LINKED_SOURCE(self.person, timezone.localdate()))
         return self._linked
 
     # ----- imports: where a banner administrator's workbook may reach ---------------

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.accounts.querysets import ScopedManager
+from dangjian.records.querysets import ScopedManager
 
 
 class AuditEvent(models.Model):

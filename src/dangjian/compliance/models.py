@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.accounts.querysets import ScopedManager
+from dangjian.records.querysets import ScopedManager
 
 
 class Finding(models.Model):

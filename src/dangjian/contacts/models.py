@@ -4,7 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.accounts.querysets import ScopedManager
+from dangjian.records.querysets import ScopedManager
+from dangjian.records.tenure import Tenure
 
 
 class LinkKind(models.TextChoices):
@@ -12,7 +13,7 @@ class LinkKind(models.TextChoices):
     BRANCH_LINK = "branch_link", "联系支部"
 
 
-class ContactLink(models.Model):
+class ContactLink(Tenure):
     """「每人建立1个党建工作联系点，根据分管工作实际至少联系1个基层党支部」."""
 
     person = models.ForeignKey(
@@ -22,10 +23,7 @@ class ContactLink(models.Model):
         "orgs.Organization", on_delete=models.CASCADE, related_name="contact_links", verbose_name=_("组织")
     )
     kind = models.CharField(_("联系类型"), max_length=16, choices=LinkKind.choices)
-    start_date = models.DateField(_("开始日期"), null=True, blank=True)
-    end_date = models.DateField(_("结束日期"), null=True, blank=True)
 
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("联系点")

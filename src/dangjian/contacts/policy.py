@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef
 
 from dangjian.accounts.models import Role
 from dangjian.accounts.policy import ADMIN, READERS, Access, declare
-from dangjian.accounts.scope import subtrees_q
+from dangjian.accounts.scope import register_linked_source, subtrees_q
 from dangjian.people.models import Person
 
 from .models import Activity, ActivityPhoto, ContactLink
@@ -32,3 +32,10 @@ declare(Activity, reach="organization__path", owner="person", actions=_KEPT)
 declare(ActivityPhoto, reach="activity__organization__path", owner="activity__person", actions={
     "view": Access(READERS, own=READERS, own_anywhere=True),
 })
+
+
+def _linked_orgs(person, day):
+    return ContactLink.objects.filter(person=person).active_on(day).values_list("organization_id", flat=True)
+
+
+register_linked_source(_linked_orgs)  # the policy's "linked" access: the organizations a person links today

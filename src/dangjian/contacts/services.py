@@ -13,16 +13,17 @@ from django.utils.translation import gettext_noop
 
 from dangjian.accounts.policy import allows, allows_at, ensure
 from dangjian.audit.services import record
+from dangjian.records.tenure import ends_before_start
 
 from . import photos as photo_files
 from .models import Activity, ActivityPhoto, ContactLink
+from .validators import CONTENT_MAX, LINK_END_BEFORE_START
 
 # The contact-point system's records begin this century: an earlier date is a typing
 # error (0001-01-01, 1026 for 2026), not history. Links may be entered up to a year
 # ahead (a planned hand-over); activities are what happened, so never after today.
 EARLIEST = date(2000, 1, 1)
 LINK_DAYS_AHEAD = 366
-CONTENT_MAX = 10000  # as the import's 活动 sheet allows
 
 
 # Whole sentences per field, so that each has its own entry in the catalog.
@@ -53,8 +54,8 @@ def _check_link_dates(start_date=None, end_date=None, *, check_start=True, check
         errors.update(_link_date_errors("end_date", end_date))
     if errors:
         raise ValidationError(errors)
-    if start_date and end_date and end_date < start_date:
-        raise ValidationError({"end_date": gettext_noop("结束日期早于开始日期")})
+    if ends_before_start(start_date, end_date):
+        raise ValidationError({"end_date": LINK_END_BEFORE_START})
 
 
 def _check_activity(date_, content):

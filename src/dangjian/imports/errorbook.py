@@ -1,7 +1,7 @@
 """A copy of a rejected workbook with its errors marked, for the person who has to fix it.
 
 ``write_error_workbook(source, errors, out)`` writes the submitted workbook (an
-``.xlsx`` file or a CSV folder, read through :class:`~dangjian.imports.reader.Source`)
+``.xlsx`` file or a CSV folder, read through :class:`~dangjian.workbook.Source`)
 as one ``.xlsx``:
 
 * a first sheet ``错误清单`` lists every error (工作表, 行, 列, 说明) with a link to
@@ -36,8 +36,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from .reader import Source
-from .spec import SHEETS, SHEETS_BY_NAME
+from dangjian.workbook import Source, sheet as declared_sheet, sheets as declared_sheets
+
 from .template import (COMMENT_AUTHOR, DATE_FORMAT, HEADER_FILL, OPTIONAL_FONT, REQUIRED_FONT, column_format,
                        column_width)
 
@@ -57,14 +57,19 @@ CENTER = Alignment(horizontal="center", vertical="center")
 WRAP = Alignment(vertical="top", wrap_text=True)
 DATETIME_FORMAT = DATE_FORMAT + " hh:mm:ss"
 
-_SHEET_ORDER = {s.name: i for i, s in enumerate(SHEETS)}
+
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 # What XML 1.0 cannot hold (tab, newline and carriage return aside).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def _order(error):
-    return (_SHEET_ORDER.get(error.sheet, len(_SHEET_ORDER)), error.sheet, error.row, error.column, error.message)
+def sheet_order():
+    return {s.name: i for i, s in enumerate(declared_sheets())}
+
+
+def _order_key():
+    order = sheet_order()
+    return lambda error: (order.get(error.sheet, len(order)), error.sheet, error.row, error.column, error.message)
 
 
 def _titles(names):
@@ -133,7 +138,7 @@ def _cell(ws, value, messages=(), **style):
 
 def _copy_sheet(ws, source, name, errors):
     """Copy one source sheet into ``ws``, its errors marked; returns the sheet's layout."""
-    spec = SHEETS_BY_NAME.get(name)
+    spec = declared_sheet(name)
     columns = {c.name: c for c in spec.columns} if spec else {}
     rows = source.rows(name)
     header_row, header = next(rows, (1, []))
@@ -207,13 +212,14 @@ def write_error_workbook(source, errors, out):
     """Write the marked copy of ``source`` (a Source or a path) to ``out`` (a path or a binary file)."""
     if not isinstance(source, Source):
         source = Source(source)
-    errors = sorted(errors, key=_order)
+    errors = sorted(errors, key=_order_key())
     by_sheet = defaultdict(list)
     for error in errors:
         by_sheet[error.sheet].append(error)
     names = list(source.sheet_names)
     if source.kind == "csv":  # files come in name order: show them in the contract's order
-        names.sort(key=lambda name: _SHEET_ORDER.get(name, len(_SHEET_ORDER)))
+        order = sheet_order()
+        names.sort(key=lambda name: order.get(name, len(order)))
     titles = _titles(names)
 
     wb = Workbook(write_only=True)

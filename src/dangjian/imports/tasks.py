@@ -14,7 +14,7 @@ from django_tasks import task
 from dangjian.accounts.scope import Scope
 
 from .models import ImportRun
-from .reader import WorkbookError
+from dangjian.workbook import WorkbookError
 from .services import Importer
 from .workflow import IMPORT_RUNS
 

@@ -4,7 +4,7 @@
 ``write_template(out)`` writes them to a path or a binary file object; the
 ``dangjian template OUT.xlsx`` command calls the latter.
 
-The sheets and columns come from :mod:`dangjian.imports.spec`; this module only
+The sheets and columns are those the apps declare (``<app>/sheets.py``, :mod:`dangjian.workbook`); this module only
 adds what a spreadsheet user needs: marked required headers, dropdowns on choice
 columns, date and text formats, widths, a frozen header and the 填写说明 sheet.
 """
@@ -20,7 +20,8 @@ from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from .spec import INSTRUCTIONS_SHEET, SHEETS
+from dangjian.workbook import sheets as declared_sheets
+from dangjian.workbook.engine import INSTRUCTIONS_SHEET
 
 # Rows 2 … LAST_ROW of every data sheet get the dropdowns and the date check.
 LAST_ROW = 10000
@@ -40,45 +41,22 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 _MIN_DATE = int(to_excel(datetime.date(1900, 1, 1)))
 _MAX_DATE = int(to_excel(datetime.date(2099, 12, 31)))
 
-# The key of each sheet (CONTRACT §2): a row with an existing key updates that record.
-SHEET_KEYS = {
-    "组织": ("组织编码",),
-    "支部定级": ("组织编码", "定级日期"),
-    "人员": ("人员编号",),
-    "任职": ("人员编号", "组织编码", "职务", "任职日期"),
-    "联系点": ("人员编号", "组织编码", "联系类型", "开始日期"),
-    "活动": ("人员编号", "组织编码", "活动日期", "活动类型", "内容"),
-    "民生问题": ("问题编号",),
-}
+def sheet_keys():
+    """The key of each sheet (CONTRACT §2): a row with an existing key updates that record."""
+    return {s.name: tuple(s.key) for s in declared_sheets()}
 
-_ORG_REF = "须为本文件“组织”表或系统中已有的组织编码"
-_PERSON_REF = "须为本文件“人员”表或系统中已有的人员编号"
 
-# Rules a single column cannot tell by its kind, for the 填写说明 sheet.
-COLUMN_NOTES = {
-    ("组织", "组织编码"): "每个组织唯一，不能重复",
-    ("组织", "上级组织编码"): "为空表示顶层组织；" + _ORG_REF + "；不能形成循环",
-    ("组织", "所属领域"): "组织类型为“党支部”时必填",
-    ("组织", "支部等次"): "只有党支部可以填写；与定级日期一起记入定级历史",
-    ("组织", "定级日期"): "填写定级日期时必须同时填写支部等次；为空表示一直如此",
-    ("支部定级", "组织编码"): "须为党支部；" + _ORG_REF,
-    ("支部定级", "定级日期"): "自该日起为该等次；为空表示一直如此",
-    ("人员", "人员编号"): "每人唯一，不能重复",
-    ("任职", "人员编号"): _PERSON_REF,
-    ("任职", "组织编码"): _ORG_REF,
-    ("任职", "任职日期"): "为空表示一直以来",
-    ("任职", "免职日期"): "为空表示仍在任；不能早于任职日期",
-    ("联系点", "人员编号"): _PERSON_REF,
-    ("联系点", "组织编码"): _ORG_REF,
-    ("联系点", "开始日期"): "为空表示一直以来",
-    ("联系点", "结束日期"): "为空表示仍然有效；不能早于开始日期",
-    ("活动", "人员编号"): _PERSON_REF,
-    ("活动", "组织编码"): _ORG_REF,
-    ("民生问题", "问题编号"): "每个问题唯一，不能重复",
-    ("民生问题", "组织编码"): _ORG_REF,
-    ("民生问题", "办结日期"): "状态为“已办结”时必填，其他状态不能填写；不能早于发现日期",
-    ("民生问题", "服务队"): "系统中还没有的服务队会自动新增",
-}
+def column_notes():
+    """Rules a single column cannot tell by its kind, for the 填写说明 sheet and the header comments."""
+    return {(s.name, c.name): c.note for s in declared_sheets() for c in s.columns if c.note}
+
+
+def __getattr__(name):  # SHEET_KEYS and COLUMN_NOTES as module attributes, read from the declarations
+    if name == "SHEET_KEYS":
+        return sheet_keys()
+    if name == "COLUMN_NOTES":
+        return column_notes()
+    raise AttributeError(name)
 
 
 def is_text_column(column):
@@ -138,7 +116,7 @@ def style_header_cell(cell, column, sheet_name=""):
     cell.font = REQUIRED_FONT if column.required else OPTIONAL_FONT
     lines = [REQUIRED_MARK] if column.required else []
     lines.append(column_hint(column))
-    note = COLUMN_NOTES.get((sheet_name, column.name))
+    note = column.note or None
     if note:
         lines.append(note)
     comment = Comment("\n".join(lines), COMMENT_AUTHOR)
@@ -248,14 +226,14 @@ def _instructions(ws):
         paragraph(text)
     line()
     paragraph("二、各工作表", SECTION_FONT)
-    for sheet in SHEETS:
+    for sheet in declared_sheets():
         line()
         row = line(f"工作表：{sheet.name}", font=LINK_FONT, wrap=False)
         title = ws.cell(row=row, column=1)
         title.hyperlink = Hyperlink(ref=title.coordinate, location=_location(sheet.name), tooltip=f"转到“{sheet.name}”")
         if sheet.help:
             paragraph(sheet.help)
-        keys = SHEET_KEYS.get(sheet.name)
+        keys = sheet.key
         if keys:
             paragraph("主键：" + "、".join(keys) + "（主键相同的行更新同一条记录）")
         header = line("列名", "必填", "格式 / 可选值", "说明", font=OPTIONAL_FONT)
@@ -263,7 +241,7 @@ def _instructions(ws):
             ws.cell(row=header, column=i).fill = HEADER_FILL
         for column in sheet.columns:
             row = line(column.name, REQUIRED_MARK if column.required else "", column_hint(column),
-                       COLUMN_NOTES.get((sheet.name, column.name), ""))
+                       column.note)
             if column.required:
                 ws.cell(row=row, column=1).font = REQUIRED_FONT
                 ws.cell(row=row, column=2).font = REQUIRED_FONT
@@ -274,7 +252,7 @@ def make_template_workbook():
     wb = Workbook()
     ws = wb.active
     ws.title = INSTRUCTIONS_SHEET
-    for sheet in SHEETS:
+    for sheet in declared_sheets():
         _data_sheet(wb, sheet)
     _instructions(ws)
     wb.active = 0

@@ -96,7 +96,7 @@ def import_confirm(request, token):
 def import_errors(request, token):
     """The submitted workbook with every bad cell marked, to fix and upload again."""
     from .errorbook import error_workbook_bytes
-    from .reader import Source
+    from dangjian.workbook import Source
 
     run = _own_run(request, token)
     if not run.errors_file.exists() or not run.workbook.exists():

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from dangjian.accounts.querysets import ScopedManager, ScopedQuerySetMixin
+from dangjian.records.querysets import ScopedManager, ScopedQuerySetMixin
 
 
 class OrgKind(models.TextChoices):

@@ -4,7 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.accounts.querysets import ScopedManager
+from dangjian.records.querysets import ScopedManager
+from dangjian.records.tenure import Tenure
 
 
 class Person(models.Model):
@@ -31,7 +32,7 @@ class PostRole(models.TextChoices):
     MEMBER = "member", "委员"
 
 
-class Post(models.Model):
+class Post(Tenure):
     """A post held in an organization's leadership team, with start and end dates.
 
     A post in a committee (党委/党组/党工委) makes its holder a responsible leader
@@ -43,10 +44,11 @@ class Post(models.Model):
         "orgs.Organization", on_delete=models.CASCADE, related_name="posts", verbose_name=_("组织")
     )
     role = models.CharField(_("职务"), max_length=16, choices=PostRole.choices)
+    # The tenure's dates under the post's own names.
     start_date = models.DateField(_("任职日期"), null=True, blank=True)
     end_date = models.DateField(_("免职日期"), null=True, blank=True)
+    END_BEFORE_START = "免职日期早于任职日期"
 
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("任职")

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.accounts.querysets import ScopedManager
+from dangjian.records.querysets import ScopedManager
 
 
 class VolunteerTeam(models.Model):

@@ -13,6 +13,7 @@ from dangjian.audit.services import record
 
 from .models import Problem, ProblemStatus
 from .workflow import EARLIEST, PROBLEMS, snapshot
+from .validators import DESCRIPTION_MAX
 
 
 def _check_day(day, field, label):
@@ -43,8 +44,8 @@ def log_problem(user, organization, category, description, found_on, team=None):
         raise ValidationError({"category": "问题类别不能超过 100 个字符"})
     if not description:
         raise ValidationError({"description": "请填写问题描述"})
-    if len(description) > 10000:
-        raise ValidationError({"description": "问题描述不能超过 10000 个字符"})
+    if len(description) > DESCRIPTION_MAX:
+        raise ValidationError({"description": f"问题描述不能超过 {DESCRIPTION_MAX} 个字符"})
     _check_day(found_on, "found_on", "发现日期")
     for _ in range(5):  # two people logging at once may reach for the same running number
         try:

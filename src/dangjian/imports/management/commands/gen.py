@@ -9,7 +9,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dangjian.imports.generate import SCALES, generate
+from dangjian.imports.synthetic import SCALES, generate
 
 
 def iso_date(value):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dangjian.imports.reader import WorkbookError
+from dangjian.workbook import WorkbookError
 from dangjian.imports.services import Importer
 
 LABELS = {"new": "新增", "updated": "更新", "unchanged": "不变"}

@@ -20,7 +20,7 @@ from dangjian.imports.services import Importer
 from dangjian.orgs.models import Organization
 from dangjian.people.models import Person
 from dangjian.problems.models import VolunteerTeam
-from dangjian.web import demo
+from dangjian.imports.synthetic import demo
 
 DEMO_MARK = "demo loaded"
 

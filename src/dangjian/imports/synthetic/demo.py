@@ -11,33 +11,15 @@ any user's workbook; every figure the app then shows (625 problems, 415 complete
   links and visits over the past year, with realistic gaps for the check to find.
 """
 
-import csv
 import random
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from dangjian.imports.spec import id_card_check_digit
+from .common import CATEGORIES, Writer, id_card_number, mobile_number, person_name
 
 SEED = 20201030  # the page's date
-
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = ["建国", "志强", "海军", "丽华", "秀英", "玉兰", "文博", "国庆", "红梅", "晓东", "立新", "振华", "淑珍", "德胜",
-         "春燕", "永刚", "桂芳", "俊杰", "慧敏", "鹏飞", "宏伟", "雅琴", "子涵", "浩然", "文静", "金山", "银花", "瑞林"]
-MONGOLIAN = ["巴特尔", "其木格", "乌云", "额尔敦", "朝鲁", "萨仁", "苏和", "图雅", "那仁", "斯琴", "宝音", "格日勒",
-             "乌力吉", "阿拉坦", "孟和", "娜仁花", "巴雅尔", "敖其尔", "满都拉", "吉日嘎拉"]
-
-# 54 categories, the page's six first (环境卫生、道路破损、房屋漏雨、墙皮脱落、充电桩不足、绿地不足).
-CATEGORIES = [
-    "环境卫生", "道路破损", "房屋漏雨", "墙皮脱落", "充电桩不足", "绿地不足", "路灯损坏", "排水不畅", "供暖不足",
-    "饮水安全", "垃圾清运", "停车难", "楼道堆物", "电梯故障", "下水道堵塞", "围墙破损", "健身器材损坏", "邻里纠纷",
-    "养老服务", "就医不便", "入学咨询", "就业帮扶", "低保申请", "医保办理", "危房改造", "草场纠纷", "牲畜防疫",
-    "农机维修", "网络信号弱", "快递收发", "公交不便", "道路积雪", "沙尘防护", "水井维修", "灌溉设施", "农产品销售",
-    "残疾人帮扶", "留守儿童关爱", "独居老人照料", "文化活动场地", "安全隐患", "消防通道堵塞", "噪音扰民", "宠物管理",
-    "物业纠纷", "燃气安全", "小区门禁", "公厕不足", "雨污分流", "供电不稳", "乱搭乱建", "树木修剪", "防汛设施",
-    "移风易俗",
-]
-assert len(CATEGORIES) == 54 and len(set(CATEGORIES)) == 54
 
 HJQ_PROBLEMS, HJQ_DONE = 625, 415
 HJQ_TEAMS, HJQ_MEMBERS = 125, 4106
@@ -77,12 +59,10 @@ class DemoBook:
         code = f"P{self._person_seq:05d}"
         rng = self.rng
         if name is None:
-            name = rng.choice(SURNAMES) + rng.choice(GIVEN) if rng.random() < 0.75 else rng.choice(MONGOLIAN)
+            name = person_name(rng)
         region = rng.choice(["152921", "152922", "152923", "150625", "150621", "150825"])
         birth = date(1965, 1, 1) + timedelta(days=rng.randrange(0, 365 * 30))
-        first17 = f"{region}{birth:%Y%m%d}{rng.randrange(100, 999)}"
-        id_card = first17 + id_card_check_digit(first17)
-        mobile = "1" + rng.choice(["39", "50", "58", "86", "88"]) + f"{rng.randrange(0, 10**8):08d}"
+        id_card, mobile = id_card_number(rng, region, birth), mobile_number(rng)
         self.people.append([code, name, id_card, mobile])
         return code
 
@@ -111,24 +91,15 @@ class DemoBook:
             d -= every_days + rng.randrange(-10, 11)
 
     def write(self, folder):
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        sheets = {
-            "组织": (["组织编码", "组织名称", "上级组织编码", "组织类型", "所属领域", "支部等次", "定级日期"], self.orgs),
-            "支部定级": (["组织编码", "支部等次", "定级日期"], self.tiers),
-            "人员": (["人员编号", "姓名", "身份证号", "手机号"], self.people),
-            "任职": (["人员编号", "组织编码", "职务", "任职日期", "免职日期"], self.posts),
-            "联系点": (["人员编号", "组织编码", "联系类型", "开始日期", "结束日期"], self.links),
-            "活动": (["人员编号", "组织编码", "活动日期", "活动类型", "内容"], self.activities),
-            "民生问题": (["问题编号", "组织编码", "问题类别", "问题描述", "发现日期", "状态", "办结日期", "服务队"],
-                     self.problems),
-        }
-        for name, (header, rows) in sheets.items():
-            with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(header)
-                writer.writerows(rows)
-        return folder
+        """The demo as a CSV folder, its sheets and columns as the apps declare them."""
+        sheets = {"组织": self.orgs, "支部定级": self.tiers, "人员": self.people, "任职": self.posts,
+                  "联系点": self.links, "活动": self.activities, "民生问题": self.problems}
+        with ExitStack() as stack:
+            out = Writer(stack, folder)
+            for name, rows in sheets.items():
+                for row in rows:
+                    out.row(name, *row)
+        return Path(folder)
 
 
 def _team(book, code, members, size):

@@ -1,0 +1,151 @@
+"""The sheets of persons and their posts (CONTRACT §2): 人员 and 任职."""
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from dangjian.accounts.scope import subtrees_q
+from dangjian.orgs.sheets import by_label, code_column, org_ids
+from dangjian.records.tenure import ends_before_start
+from dangjian.workbook import Column, Reference, Sheet, register
+
+from .models import Person, Post, PostRole
+from .validators import id_card_error, mobile_error
+
+_PERSON_REF = "须为本文件“人员”表或系统中已有的人员编号"
+
+
+def person_column():
+    return Column("人员编号", True, max_length=64, ref="person", note=_PERSON_REF)
+
+
+def file_people(run):
+    """code -> row of the 人员 sheet's rows."""
+    return run.shared.setdefault("person_codes", {})
+
+
+def db_people(run):
+    return run.cached("db_people", lambda: set(Person.objects.values_list("code", flat=True).iterator(chunk_size=5000)))
+
+
+def person_ids(run):
+    """code -> id, once the 人员 sheet is written (stand-in ids in a dry run)."""
+    return run.cached("person_ids", lambda: run.code_ids(Person, file_people(run)))
+
+
+def _chunks(items, size):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+class PersonSheet(Sheet):
+    name = "人员"
+    order = 30
+    key = ("人员编号",)
+    provides = Reference("person", label="人员编号", noun="人员")
+    models = (Person,)
+    help = "人员名册。身份证号为 18 位并符合 GB 11643 校验位；手机号为 1 开头的 11 位数字。"
+    columns = (
+        Column("人员编号", True, max_length=64, note="每人唯一，不能重复"),
+        Column("姓名", True, max_length=100),
+        Column("身份证号", False, "idcard", check=id_card_error, normalize=str.upper),
+        Column("手机号", False, "mobile", check=mobile_error),
+    )
+    model, key_fields, value_fields = Person, ("code",), ("name", "id_card", "mobile")
+
+    def known(self, run, code):
+        return code in file_people(run) or code in db_people(run)
+
+    def check_row(self, run, number, v, errors):
+        sheet, codes = self.name, file_people(run)
+        id_cards = run.local.setdefault("id_cards", {})  # the same number twice is most likely a typing slip
+        run.report_cells(sheet, number, errors)
+        code = v["人员编号"]
+        if code is None:
+            return
+        card = v["身份证号"]
+        if card:
+            if card in id_cards:
+                run.warn(sheet, number, "身份证号", f"与第 {id_cards[card]} 行的身份证号相同，请核对")
+            else:
+                id_cards[card] = number
+        if code in codes:
+            run.error(sheet, number, "人员编号", f"人员编号“{code}”与第 {codes[code]} 行重复")
+            return
+        codes[code] = number
+        if run.within is not None and code in db_people(run):
+            run.local.setdefault("people_in_db", {})[code] = (number, self.record(run, v)[1])
+
+    def check_scope(self, run):
+        """A person who holds any post or link outside the importer's scope belongs (also) to someone
+        else: they may be listed (to give them a post here), not changed."""
+        rows = run.local.get("people_in_db", {})
+        for chunk in _chunks(list(rows), 500):
+            for code, *values in (Person.objects.filter(code__in=chunk).filter(held_elsewhere(run.within))
+                                  .values_list("code", "name", "id_card", "mobile")):
+                number, wanted = rows[code]
+                if tuple(values) != wanted:
+                    run.out_of_scope(self.name, number, "人员编号", f"人员“{code}”")
+
+    def record(self, run, v):
+        return (v["人员编号"],), (v["姓名"], v["身份证号"] or "", v["手机号"] or "")
+
+
+def held_elsewhere(within):
+    """Persons with a current post or contact link at an organization outside ``within``."""
+    from dangjian.contacts.models import ContactLink
+
+    inside = subtrees_q(within, "organization__path")
+    current = Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate())  # history does not bind
+    return (Exists(Post.objects.exclude(inside).filter(current, person=OuterRef("pk")))
+            | Exists(ContactLink.objects.exclude(inside).filter(current, person=OuterRef("pk"))))
+
+
+class DatedSheet(Sheet):
+    """A sheet of dated records of a person at an organization (任职, 联系点): keyed with the start date."""
+
+    start = end = ""  # the start and end columns
+    end_message = ""
+
+    def check_row(self, run, number, v, errors):
+        sheet = self.name
+        seen = run.local.setdefault("rows", {})
+        bad = run.report_cells(sheet, number, errors)
+        bad |= not run.check_ref(sheet, number, "人员编号", v["人员编号"])
+        bad |= not run.check_ref(sheet, number, "组织编码", v["组织编码"])
+        if ends_before_start(v[self.start], v[self.end]):
+            run.error(sheet, number, self.end, self.end_message)
+            bad = True
+        if bad:
+            return
+        key = tuple(v[c] for c in self.key)
+        if key in seen:
+            run.error(sheet, number, self.key[-1], f"与第 {seen[key]} 行重复（{'、'.join(self.key)} 相同）")
+        else:
+            seen[key] = number
+
+    def record(self, run, v):
+        kind = self.key[2]
+        return ((person_ids(run)[v["人员编号"]], org_ids(run)[v["组织编码"]], v[kind], v[self.start]),
+                (v[self.end],))
+
+
+class PostSheet(DatedSheet):
+    name = "任职"
+    order = 40
+    after = ("组织", "人员")
+    key = ("人员编号", "组织编码", "职务", "任职日期")
+    models = (Post,)
+    help = "班子成员任职：在党委、党组、党工委任职的人员是责任主体。"
+    columns = (
+        person_column(),
+        code_column(),
+        Column("职务", True, "choice", by_label(PostRole)),
+        Column("任职日期", False, "date", note="为空表示一直以来"),
+        Column("免职日期", False, "date", note="为空表示仍在任；不能早于任职日期"),
+    )
+    start, end, end_message = "任职日期", "免职日期", Post.END_BEFORE_START
+    model, key_fields, value_fields = Post, ("person_id", "organization_id", "role", "start_date"), ("end_date",)
+
+
+register(PersonSheet())
+register(PostSheet())

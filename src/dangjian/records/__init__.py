@@ -1,0 +1,1 @@
+"""Building blocks shared by the domain's records (a plain package: it imports no domain app)."""
