@@ -69,14 +69,15 @@ def test_inside_the_banner_everything_imports(world, tmp_path):
     add_row(book, "组织", 组织编码="15290113", 组织名称="额尔克哈什哈嘎查党支部", 上级组织编码="15290101",
             组织类型="党支部", 所属领域="嘎查村")
     add_row(book, "人员", 人员编号="2001", 姓名="赵六")  # from the other banner, listed unchanged
-    add_row(book, "任职", 人员编号="2001", 组织编码="15290101", 职务="委员", 任职日期="2026-06-01")
+    add_row(book, "人员", 人员编号="3001", 姓名="钱七")  # a new person, appointed here
+    add_row(book, "任职", 人员编号="3001", 组织编码="15290101", 职务="委员", 任职日期="2026-06-01")
     add_row(book, "民生问题", 问题编号="9004", 组织编码="15290113", 问题类别="道路交通", 问题描述="巷道硬化",
             发现日期="2026-05-01", 状态="待办理")
     report = scoped_import(world, write_xlsx(tmp_path / "left.xlsx", book))
     assert errors(report) == []
     new = Organization.objects.get(code="15290113")
     assert Organization.objects.get_parent(new).code == "15290101"
-    assert Post.objects.filter(person__code="2001", organization__code="15290101").exists()
+    assert Post.objects.filter(person__code="3001", organization__code="15290101").exists()
     assert Problem.objects.get(code="9004").organization == new
 
 
@@ -147,10 +148,14 @@ def test_the_browser_upload_is_confined_and_private(world, tmp_path):
 
 
 def test_a_person_serving_elsewhere_cannot_be_taken_over_in_two_imports(world, tmp_path):
-    """Giving another banner's secretary a post here does not make their record ours to change."""
+    """Giving another banner's secretary a post here does not make their record ours to change.
+
+    The banner cannot give them the post itself (tests/imports/test_import_leaks.py): the
+    department above both banners does, with an import that is not confined.
+    """
     first = empty_book("任职")
     add_row(first, "任职", 人员编号="2001", 组织编码="15290101", 职务="委员", 任职日期="2026-06-01")
-    assert errors(scoped_import(world, write_xlsx(tmp_path / "post.xlsx", first))) == []
+    assert errors(Importer(write_xlsx(tmp_path / "post.xlsx", first)).run()) == []
     rename = empty_book("人员")
     add_row(rename, "人员", 人员编号="2001", 姓名="赵六（被改名）")
     report = scoped_import(world, write_xlsx(tmp_path / "rename.xlsx", rename))

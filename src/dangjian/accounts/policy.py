@@ -225,3 +225,27 @@ def table():
 
 
 set_policy(visible_q)  # every Model.objects.visible_to() asks visible_q from now on
+
+
+# ----- the audit trail's own policy (the audit app sits below this one) ---------------------------
+def _audit_reach(paths):
+    """An event is in scope when it was filed at an organization in scope, or touched one (an import)."""
+    from django.db.models import Exists, OuterRef
+
+    from dangjian.audit.models import AuditObject
+
+    return subtrees_q(paths, "organization__path") | Exists(
+        AuditObject.objects.filter(subtrees_q(paths, "organization__path"), event=OuterRef("pk")))
+
+
+def _own_actions(user, scope, action):
+    return Q(actor=user) if action == "view" else Q(pk__in=[])
+
+
+def _declare_audit():
+    from dangjian.audit.models import AuditEvent
+
+    declare(AuditEvent, reach=_audit_reach, actions={"view": Access(READERS)}, extra=[_own_actions])
+
+
+_declare_audit()

@@ -8,4 +8,4 @@ class AuditConfig(AppConfig):
     verbose_name = _("审计日志")
 
     def ready(self):
-        from . import policy, signals  # noqa: F401  (declarations: who may do what, audit actions)
+        from . import signals  # noqa: F401  (declarations: who may do what, audit actions)

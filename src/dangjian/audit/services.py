@@ -35,6 +35,9 @@ def link_objects(event, objects):
     """Tie ``event`` to more records (``[(model or label, pk, organization_id)]`` or model instances)."""
     rows = []
     for o in objects:
+        if len(rows) >= 5000:
+            AuditObject.objects.bulk_create(rows)
+            rows = []
         if isinstance(o, tuple):
             model, pk, org_id = o
             label = model if isinstance(model, str) else model._meta.label_lower
@@ -42,7 +45,7 @@ def link_objects(event, objects):
             label, pk = o._meta.label_lower, o.pk
             org_id = getattr(o, "organization_id", None)
         rows.append(AuditObject(event=event, object_type=label, object_id=str(pk), organization_id=org_id))
-    AuditObject.objects.bulk_create(rows, batch_size=5000)
+    AuditObject.objects.bulk_create(rows)
 
 
 def bump_data_version():

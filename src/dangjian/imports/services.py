@@ -4,7 +4,7 @@ apps declare (``<app>/sheets.py``), with the import's audit event.
 Validate everything, then write everything, or nothing; see :mod:`dangjian.workbook.engine`.
 """
 
-from dangjian.audit.services import record
+from dangjian.audit.services import link_objects, record
 from dangjian.workbook import ImportReport, RowError, Run
 from dangjian.workbook.engine import refresh_statistics
 
@@ -26,9 +26,16 @@ class Importer(Run):
         self.audit_org = audit_org  # where the import's audit event is filed, so supervisors there see it
 
     def after_write(self):
+        """One audit event for the import, tied to every organization and person (and problem) it created
+        or changed or wrote a record at, so that their own pages show how they came to be."""
         changes = {s: dict(c) for s, c in self.report.counts.items()}
-        record("workbook imported", actor=self.actor, label="" if self.actor else "命令行导入",
-               organization=self.audit_org, after={"file": self.display_name, "counts": changes})
+        event = record("workbook imported", actor=self.actor, label="" if self.actor else "命令行导入",
+                       organization=self.audit_org, after={"file": self.display_name, "counts": changes})
+        orgs = self.touched.get("orgs.organization", set())
+        link_objects(event, (("orgs.organization", pk, pk) for pk in orgs))
+        for label, ids in self.touched.items():
+            if label != "orgs.organization":
+                link_objects(event, ((label, pk, None) for pk in ids))
 
 
 def import_workbook(path, dry_run=False, actor=None):

@@ -227,6 +227,9 @@ class TierSheet(Sheet):
         if not run.dry_run:
             TierRating.objects.bulk_create(create, batch_size=BATCH)
             TierRating.objects.bulk_update(update, ["tier"], batch_size=BATCH)
+            run.touch("orgs.organization", (t.organization_id for t in create))
+            run.touch("orgs.organization", (org_id for (org_id, _d), tier in entries.items()
+                                            if (found := existing.get((org_id, _d))) and found[1] != tier))
 
 
 register(OrgSheet())

@@ -75,10 +75,11 @@ def write_tree(run, sheet, orgs, db_orgs):
             code=code, name=org["name"], kind=org["kind"], domain=org["domain"], path=paths[code],
             depth=len(paths[code]) // steplen, numchild=0, name_initials=initials(org["name"])))
         if len(batch) >= BATCH:
-            Organization.objects.bulk_create(batch)
+            run.touch("orgs.organization", (o.pk for o in Organization.objects.bulk_create(batch)))
             batch = []
     if batch:
-        Organization.objects.bulk_create(batch)
+        run.touch("orgs.organization", (o.pk for o in Organization.objects.bulk_create(batch)))
+    run.touch("orgs.organization", (existing[code][0] for code in updates))
 
     # Changed names, kinds, domains; then moves under the new parents.
     changed, now = [], timezone.now()

@@ -80,7 +80,7 @@ class PersonSheet(Sheet):
         else: they may be listed (to give them a post here), not changed."""
         rows = run.local.get("people_in_db", {})
         for chunk in _chunks(list(rows), 500):
-            for code, *values in (Person.objects.filter(code__in=chunk).filter(held_elsewhere(run.within))
+            for code, *values in (Person.objects.filter(code__in=chunk).filter(belongs_elsewhere(run.within))
                                   .values_list("code", "name", "id_card", "mobile")):
                 number, wanted = rows[code]
                 if tuple(values) != wanted:
@@ -90,14 +90,32 @@ class PersonSheet(Sheet):
         return (v["人员编号"],), (v["姓名"], v["身份证号"] or "", v["手机号"] or "")
 
 
-def held_elsewhere(within):
-    """Persons with a current post or contact link at an organization outside ``within``."""
+def _posts_or_links(q):
     from dangjian.contacts.models import ContactLink
 
+    return (Exists(Post.objects.filter(q, person=OuterRef("pk")))
+            | Exists(ContactLink.objects.filter(q, person=OuterRef("pk"))))
+
+
+def belongs_elsewhere(within):
+    """Persons another department keeps: those serving or linked outside ``within`` today, and those
+    whose record is all outside (posts and links ended elsewhere, nothing here now).
+
+    A person who moved here (a current post inside) is this department's to keep; one whose
+    posts elsewhere all ended is still the other department's, not free for anyone to rename.
+    """
     inside = subtrees_q(within, "organization__path")
-    current = Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate())  # history does not bind
-    return (Exists(Post.objects.exclude(inside).filter(current, person=OuterRef("pk")))
-            | Exists(ContactLink.objects.exclude(inside).filter(current, person=OuterRef("pk"))))
+    current = Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate())
+    outside_now = _posts_or_links(~inside & current)
+    outside_ever = _posts_or_links(~inside)
+    inside_now = _posts_or_links(inside & current)
+    return outside_now | (outside_ever & ~inside_now)
+
+
+def unknown_here(within):
+    """Persons with posts or links elsewhere and none at all inside ``within``: another department's."""
+    inside = subtrees_q(within, "organization__path")
+    return _posts_or_links(~inside) & ~_posts_or_links(inside)
 
 
 class DatedSheet(Sheet):
@@ -117,11 +135,23 @@ class DatedSheet(Sheet):
             bad = True
         if bad:
             return
+        if run.within is not None and v["人员编号"] in db_people(run):
+            run.local.setdefault("people_named", {}).setdefault(v["人员编号"], number)
         key = tuple(v[c] for c in self.key)
         if key in seen:
             run.error(sheet, number, self.key[-1], f"与第 {seen[key]} 行重复（{'、'.join(self.key)} 相同）")
         else:
             seen[key] = number
+
+    def check_scope(self, run):
+        """A post or link may not give a banner another department's person: that would make them, and
+        their records, the banner's to see and keep. Their own department (or the one above) does it."""
+        named = run.local.get("people_named", {})
+        for chunk in _chunks(list(named), 500):
+            for code in Person.objects.filter(code__in=chunk).filter(unknown_here(run.within)).values_list(
+                    "code", flat=True):
+                run.out_of_scope(self.name, named[code], "人员编号", f"人员“{code}”")
+        super().check_scope(run)
 
     def record(self, run, v):
         kind = self.key[2]

@@ -41,6 +41,7 @@ class Run:
         self.shared = {}  # what sheets learn in pass 1 and keep for the others and for pass 2
         self.local = {}  # what one sheet keeps while it is checked (rows seen …): dropped after it
         self._cache = {}
+        self.touched = {}  # model label -> ids of the records this import created or changed (for the audit)
         self._warned = set()  # (sheet, column) already warned about: a sheet is read more than once
         self._refs = {s.provides.name: s for s in self.sheets if s.provides is not None}
         self._column_refs = {(s.name, c.name): c.ref for s in self.sheets for c in s.columns if c.ref}
@@ -51,6 +52,10 @@ class Run:
 
     def warn(self, sheet, row, column, message):
         self.report.warnings.append(RowError(sheet, row, column, message))
+
+    def touch(self, label, ids):
+        """Note records the import created or changed, or wrote something at (their pages show the import)."""
+        self.touched.setdefault(label, set()).update(i for i in ids if i is not None)
 
     def cached(self, name, make):
         """A value computed once per run (a map of the database's codes …) until :meth:`forget`."""
@@ -158,6 +163,7 @@ class Run:
         stamped = any(f.name == "updated_at" for f in model._meta.concrete_fields)
         update_fields = [*value_fields, "updated_at"] if stamped else list(value_fields)
         extra = {"updated_at": timezone.now()} if stamped else {}
+        touch = self._toucher(model, [*key_fields, *value_fields])
         for _, v, _ in self.rows(sheet):
             key, values = convert(v)
             found = existing.get(key)
@@ -166,7 +172,7 @@ class Run:
                 if not self.dry_run:
                     create.append(model(**dict(zip(key_fields, key)), **dict(zip(value_fields, values))))
                     if len(create) >= BATCH:
-                        model.objects.bulk_create(create)
+                        touch(model.objects.bulk_create(create))
                         create = []
             elif found[1] != values:
                 self.report.count(sheet, "updated")
@@ -174,14 +180,31 @@ class Run:
                     update.append(model(id=found[0], **dict(zip(value_fields, values)), **extra))
                     if len(update) >= BATCH:
                         model.objects.bulk_update(update, update_fields)
+                        touch(update)
                         update = []
             else:
                 self.report.count(sheet, "unchanged")
         if not self.dry_run:
             if create:
-                model.objects.bulk_create(create)
+                touch(model.objects.bulk_create(create))
             if update:
                 model.objects.bulk_update(update, update_fields)
+                touch(update)
+
+    def _toucher(self, model, fields):
+        """What a written row of ``model`` names for the audit: itself when it has a code (a person, a
+        problem), and the organization and person it is at or of (a post, a link, an activity)."""
+        own = "code" in fields
+        related = [(f, model._meta.get_field(f[:-3]).related_model._meta.label_lower)
+                   for f in ("organization_id", "person_id") if f in fields]
+        label = model._meta.label_lower
+
+        def touch(objs):
+            if own:
+                self.touch(label, (o.pk for o in objs))
+            for field, rel in related:
+                self.touch(rel, (getattr(o, field) for o in objs))
+        return touch
 
     # ----- the passes --------------------------------------------------------------
     def validate(self):
