@@ -21,10 +21,12 @@ from django.db.models import Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
 LIMIT = 20
+PICK_ACTIONS = ("view", "add", "change")
 
 
 def _term(text):
@@ -156,7 +158,12 @@ def autocomplete(request, source):
     src = SOURCES[source]
     term = _term(request.GET.get("q"))
     filters = {"kind": request.GET.get("kind", "")} if source == "orgs" else {}
-    results = [] if term is None else src.results(request.user, term, **filters)
+    # A picker for a write offers only the records the user may take that action on (a parent to add under).
+    action = request.GET.get("action") if request.GET.get("action") in PICK_ACTIONS else "view"
+    try:
+        results = [] if term is None else src.results(request.user, term, action=action, **filters)
+    except LookupError:  # no such action in the model's policy
+        results = src.results(request.user, term, **filters)
     if request.GET.get("format") == "json":
         return JsonResponse({"results": results})
     return render(request, "web/_picker_options.html", {"results": results, "term": term or ""})
@@ -171,10 +178,11 @@ class PickerWidget(forms.Widget):
     template_name = "web/widgets/picker.html"
     input_type = "picker"  # web/_field.html renders the widget itself
 
-    def __init__(self, source, attrs=None, kind=""):
+    def __init__(self, source, attrs=None, kind="", action="view"):
         super().__init__(attrs)
         self.source = source
         self.kind = kind
+        self.action = action
         self.queryset = None
 
     def value_from_datadict(self, data, files, name):
@@ -190,9 +198,8 @@ class PickerWidget(forms.Widget):
         if obj is None and value not in (None, "") and self.queryset is not None:
             obj = self.source_lookup(str(value))
         key = str(getattr(obj, self.source.key)) if obj is not None else ""
-        url = reverse(self.source.url_name)
-        if self.kind:
-            url += f"?kind={self.kind}"
+        params = {k: v for k, v in (("kind", self.kind), ("action", self.action)) if v and v != "view"}
+        url = reverse(self.source.url_name) + (f"?{urlencode(params)}" if params else "")
         widget = ctx["widget"]
         widget.update(key=key, label=self.source.label(obj) if obj is not None else (value or ""),
                       code=getattr(obj, "code", "") if obj is not None else "", url=url,
@@ -230,7 +237,7 @@ class PickerField(forms.Field):
         self.source = SOURCES[self.source_name]
         self.kind = kind
         self.action = action
-        kwargs.setdefault("widget", PickerWidget(self.source, kind=kind))
+        kwargs.setdefault("widget", PickerWidget(self.source, kind=kind, action=action))
         super().__init__(**kwargs)
         self.queryset = queryset
 
