@@ -20,6 +20,9 @@ urlpatterns = [
     path("autocomplete/orgs/", pickers.autocomplete, {"source": "orgs"}, name="autocomplete-orgs"),
     path("autocomplete/people/", pickers.autocomplete, {"source": "people"}, name="autocomplete-people"),
     path("autocomplete/teams/", pickers.autocomplete, {"source": "teams"}, name="autocomplete-teams"),
+    # The records kept in the browser (per-app URL namespaces); before "orgs/<code>/" so that "orgs/new/" is theirs.
+    path("", include("dangjian.orgs.urls")),
+    path("", include("dangjian.people.urls")),
     path("orgs/", orgs.OrganizationList.as_view(), name="org-list"),
     path("orgs/<str:code>/", orgs.OrganizationDetail.as_view(), name="org-detail"),
     path("orgs/<str:code>/children/", orgs.org_children, name="org-children"),
