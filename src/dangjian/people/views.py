@@ -125,7 +125,7 @@ class PersonList(FilteredListView):
             qs = qs.filter(_holding(today, organization__kind=OrgKind.BRANCH))
         elif post == "none":
             qs = qs.exclude(_holding(today))
-        return qs.prefetch_related(current_posts(self.request.user, today)).order_by("name", "code")
+        return qs.prefetch_related(current_posts(self.request.user, today)).order_by("name_initials", "name", "code")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
