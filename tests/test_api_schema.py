@@ -6,9 +6,11 @@ from django.test import Client
 from dangjian.accounts.models import ApiToken
 
 PINNED = {
-    "/api/orgs": {"get"},
-    "/api/orgs/{code}": {"get"},
-    "/api/people/{code}": {"get"},
+    "/api/orgs": {"get", "post"},
+    "/api/orgs/{code}": {"get", "patch"},
+    "/api/people/{code}": {"get", "patch"},
+    "/api/posts": {"post"},
+    "/api/posts/{post_id}/end": {"post"},
     "/api/links": {"get", "post"},
     "/api/links/{link_id}/end": {"post"},
     "/api/activities": {"get", "post"},

@@ -143,9 +143,19 @@ def test_a_supervisor_is_told_supervisors_do_not_record_activities_or_links(worl
     assert "没有对应的人员" not in text
     links = c.get("/links/new/").content.decode()
     assert "您的账户不能建立联系点：督查人员查阅记录、记录督查意见，不建立联系点或联系支部。" in links
-    # An account that really has no person still hears so.
-    no_person = client_for(world.users["a_admin"]).get("/activities/new/", follow=True).content.decode()
+    # An account that really has no person (and may not record anyone else's visits) still hears so.
+    from django.contrib.auth import get_user_model
+
+    from dangjian.accounts.models import Profile, RoleGrant
+
+    nobody = get_user_model().objects.create_user("a_leader_without_person", password="pw-for-tests-1")
+    RoleGrant.objects.create(user=nobody, organization=world.orgs["A"], role="leader")
+    Profile.objects.create(user=nobody)
+    no_person = client_for(nobody).get("/activities/new/", follow=True).content.decode()
     assert "您的账户没有对应的人员" in no_person
+    # The department records anyone's visit in its scope: it is asked whose, not told it has no person.
+    admin = client_for(world.users["a_admin"]).get("/activities/new/", follow=True).content.decode()
+    assert "您的账户没有对应的人员" not in admin
 
 
 # 6. The command line names the command as typed.

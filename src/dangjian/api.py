@@ -8,6 +8,9 @@ import json
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -21,9 +24,11 @@ from dangjian.accounts.scope import Scope
 from dangjian.compliance.rules import input_problems
 from dangjian.contacts import services as contact_services
 from dangjian.contacts.models import Activity, ActivityKind, ContactLink, LinkKind
-from dangjian.orgs.models import Organization
+from dangjian.orgs import services as org_services
+from dangjian.orgs.models import Domain, Organization, OrgKind
 from dangjian.orgs.queries import subtree_q
-from dangjian.people.models import Person
+from dangjian.people import services as people_services
+from dangjian.people.models import Person, Post, PostRole
 from dangjian.problems import services as problem_services
 from dangjian.problems.models import Problem, ProblemStatus
 from dangjian.problems.workflow import PROBLEMS
@@ -90,12 +95,67 @@ class OrgOut(Schema):
 
     @staticmethod
     def resolve_parent(obj):
-        return getattr(obj, "parent_code", None)
+        if hasattr(obj, "parent_code"):
+            return obj.parent_code
+        parent = Organization.objects.get_parent(obj) if obj.depth > 1 else None
+        return parent.code if parent else None
+
+
+def with_parent_code(qs):
+    """Each organization's parent's code, in the same query (its path less one step)."""
+    step = Organization.steplen
+    parent = Organization.objects.filter(path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - step))
+    return qs.annotate(parent_code=Subquery(parent.values("code")[:1]))
+
+
+class OrgIn(Schema):
+    parent: str
+    code: str
+    name: str
+    kind: OrgKind
+    domain: Domain | None = None
+
+
+class OrgPatch(Schema):
+    """Any of the fields; ``parent``: move the organization (with its subtree) under this one."""
+
+    name: str | None = None
+    kind: OrgKind | None = None
+    domain: Domain | None = None
+    parent: str | None = None
 
 
 class PersonOut(Schema):
     code: str
     name: str
+    id_card: str = Field("", alias="id_card_masked")  # masked: 152***********3886
+    mobile: str = Field("", alias="mobile_masked")  # masked: 138****5678
+
+
+class PersonPatch(Schema):
+    name: str | None = None
+    id_card: str | None = None
+    mobile: str | None = None
+
+
+class PostOut(Schema):
+    id: int
+    person: str = Field(..., alias="person.code")
+    org: str = Field(..., alias="organization.code")
+    role: str
+    start_date: date | None
+    end_date: date | None
+
+
+class PostIn(Schema):
+    person: str
+    org: str
+    role: PostRole
+    start_date: date
+
+
+class PostEndIn(Schema):
+    end_date: date
 
 
 class LinkOut(Schema):
@@ -163,7 +223,7 @@ class TransitionIn(Schema):
 @api.get("/orgs", response=list[OrgOut], tags=["组织"])
 @paginate(LimitOffsetPagination)
 def list_orgs(request, q: str = "", kind: str = "", within: str = ""):
-    qs = Organization.objects.visible_to(request.user)
+    qs = with_parent_code(Organization.objects.visible_to(request.user))
     if within:
         qs = qs.filter(subtree_q(visible_org(request, within).path))
     if q:
@@ -175,12 +235,60 @@ def list_orgs(request, q: str = "", kind: str = "", within: str = ""):
 
 @api.get("/orgs/{code}", response=OrgOut, tags=["组织"])
 def get_org(request, code: str):
-    return visible_org(request, code)
+    return get_object_or_404(with_parent_code(Organization.objects.visible_to(request.user)), code=code)
+
+
+@api.post("/orgs", response={201: OrgOut}, tags=["组织"])
+def create_org(request, data: OrgIn):
+    """A new organization under ``parent`` (organization administrators, inside their scope)."""
+    org = org_services.add_organization(request.user, visible_org(request, data.parent), data.code, data.name,
+                                        data.kind, data.domain or "")
+    return Status(201, get_org(request, org.code))
+
+
+@api.patch("/orgs/{code}", response=OrgOut, tags=["组织"])
+def update_org(request, code: str, data: OrgPatch):
+    """Rename, change the kind or domain, and/or move under a new ``parent``: all or nothing."""
+    org = get_object_or_404(Organization.objects.visible_to(request.user, "change"), code=code)
+    with transaction.atomic():
+        fields = data.dict(exclude_unset=True)
+        if {"name", "kind", "domain"} & set(fields):
+            org = org_services.change_organization(request.user, org, fields.get("name") or org.name,
+                                                   fields.get("kind") or org.kind,
+                                                   fields["domain"] or "" if "domain" in fields else org.domain)
+        if fields.get("parent"):
+            org = org_services.move_organization(request.user, org, visible_org(request, fields["parent"]))
+    return get_org(request, org.code)
 
 
 @api.get("/people/{code}", response=PersonOut, tags=["人员"])
 def get_person(request, code: str):
     return get_object_or_404(Person.objects.visible_to(request.user), code=code)
+
+
+@api.patch("/people/{code}", response=PersonOut, tags=["人员"])
+def update_person(request, code: str, data: PersonPatch):
+    """姓名、身份证号、手机号 (checked as the import checks them); the answer shows them masked."""
+    person = get_object_or_404(Person.objects.visible_to(request.user, "change"), code=code)
+    fields = data.dict(exclude_unset=True)
+    return people_services.change_person(
+        request.user, person, fields.get("name") or person.name,
+        fields["id_card"] or "" if "id_card" in fields else person.id_card,
+        fields["mobile"] or "" if "mobile" in fields else person.mobile)
+
+
+@api.post("/posts", response={201: PostOut}, tags=["人员"])
+def create_post(request, data: PostIn):
+    person = get_object_or_404(Person.objects.visible_to(request.user), code=data.person)
+    post = people_services.appoint(request.user, person, visible_org(request, data.org), data.role, data.start_date)
+    return Status(201, post)
+
+
+@api.post("/posts/{post_id}/end", response=PostOut, tags=["人员"])
+def end_post(request, post_id: int, data: PostEndIn):
+    post = get_object_or_404(Post.objects.visible_to(request.user).select_related("person", "organization"),
+                             pk=post_id)
+    return people_services.end_post(request.user, post, data.end_date)
 
 
 @api.get("/links", response=list[LinkOut], tags=["联系点"])

@@ -8,4 +8,4 @@ class OrgsConfig(AppConfig):
     verbose_name = _("党组织")
 
     def ready(self):
-        from . import policy  # noqa: F401  (declarations: who may do what, audit actions)
+        from . import actions, policy  # noqa: F401  (declarations: who may do what, audit actions)

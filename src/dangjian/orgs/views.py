@@ -2,13 +2,18 @@ import unicodedata
 from datetime import date
 
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from dangjian.accounts.policy import allows_at
-from dangjian.web.generic import ScopedDetailView, ScopedListView, audit_for
+from dangjian.accounts.policy import allows_at, may
+from dangjian.web.generic import ObjectFormView, ScopedDetailView, ScopedListView, audit_for
 
-from .models import Organization, OrgKind, Tier
+from . import services
+from .forms import OrganizationAddForm, OrganizationForm, OrganizationMoveForm, TierForm
+from .models import Organization, OrgKind, Tier, TierRating
 from .queries import subtree_q, tier_on
 
 
@@ -163,8 +168,113 @@ class OrganizationDetail(ScopedDetailView):
             findings=Finding.objects.filter(organization=org).select_related("author", "person")[:50],
             audit=audit_for(org, organization=org),
             can_manage=allows_at(user, "change", Organization, org),
+            can_appoint=allows_at(user, "add", Post, org) and allows_at(user, "change", Post, org),
+            can_rate=org.is_branch and allows_at(user, "add", TierRating, org),
             can_write_finding=allows_at(user, "add", Finding, org),
             can_log_problem=allows_at(user, "add", Problem, org),
             can_log=allows_at(user, "add", Activity, org, person=scope.person),
         )
         return ctx
+
+
+# ------------------------------------------------------------------ keeping the tree (the department)
+
+
+def _org_url(org):
+    return reverse("org-detail", args=[org.code])
+
+
+class OrganizationAdd(ObjectFormView):
+    """A new organization under a parent picked by name (``?parent=CODE`` fills it in)."""
+
+    form_class = OrganizationAddForm
+    template_name = "web/object_form.html"
+    title = _("新增组织")
+    success_message = _("已新增组织：%(name)s")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not may(request.user, "add", Organization):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"parent": self.request.GET.get("parent", ""), "kind": OrgKind.BRANCH}
+
+    def get_cancel_url(self):
+        parent = Organization.objects.visible_to(self.request.user).filter(code=self.request.GET.get("parent", ""))
+        return _org_url(parent[0]) if parent else reverse("org-list")
+
+    def service(self, obj, c):
+        return services.add_organization(self.request.user, c["parent"], c["code"], c["name"], c["kind"], c["domain"])
+
+    def get_success_url(self, org):
+        return _org_url(org)
+
+
+class OrganizationEdit(ObjectFormView):
+    model = Organization
+    form_class = OrganizationForm
+    template_name = "web/object_form.html"
+    title = _("修改组织")
+    success_message = _("已保存：%(name)s")
+
+    def get_initial(self):
+        return {"name": self.object.name, "kind": self.object.kind, "domain": self.object.domain}
+
+    def service(self, org, c):
+        return services.change_organization(self.request.user, org, c["name"], c["kind"], c["domain"])
+
+    def get_success_url(self, org):
+        return _org_url(org)
+
+
+class OrganizationMove(ObjectFormView):
+    model = Organization
+    form_class = OrganizationMoveForm
+    template_name = "web/object_form.html"
+    title = _("调整上级组织")
+    success_message = _("已将%(name)s调整到%(parent)s之下")
+    denied_message = _("新的上级组织不在您的管理范围内")
+
+    def get_initial(self):
+        parent = Organization.objects.get_parent(self.object) if self.object.depth > 1 else None
+        return {"parent": parent.code if parent else ""}
+
+    def service(self, org, c):
+        return services.move_organization(self.request.user, org, c["parent"])
+
+    def message_params(self, org):
+        return {"name": org.name, "parent": Organization.objects.get_parent(org).name}
+
+    def get_success_url(self, org):
+        return _org_url(org)
+
+
+class TierAdd(ObjectFormView):
+    """「扩大先进支部增量、提升中间支部水平、整顿后进支部」: a new entry in the branch's tier history."""
+
+    model = Organization
+    action = "view"
+    add_model = TierRating
+    form_class = TierForm
+    template_name = "web/object_form.html"
+    title = _("支部定级")
+    success_message = _("已为%(name)s定级")
+
+    def get_object(self):
+        org = super().get_object()
+        if not org.is_branch:
+            raise Http404
+        return org
+
+    def service(self, org, c):
+        return services.rate_tier(self.request.user, org, c["tier"], c["rated_on"])
+
+    def message_params(self, rating):
+        return {"name": rating.organization.name}
+
+    def get_success_url(self, rating):
+        return _org_url(rating.organization)
+
+    def get_cancel_url(self):
+        return _org_url(self.object)

@@ -4,6 +4,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from dangjian.accounts.scope import subtrees_q
+from dangjian.orgs.pinyin import initials
 from dangjian.orgs.sheets import by_label, code_column, org_ids
 from dangjian.records.tenure import ends_before_start
 from dangjian.workbook import Column, Reference, Sheet, register
@@ -50,7 +51,8 @@ class PersonSheet(Sheet):
         Column("身份证号", False, "idcard", check=id_card_error, normalize=str.upper),
         Column("手机号", False, "mobile", check=mobile_error),
     )
-    model, key_fields, value_fields = Person, ("code",), ("name", "id_card", "mobile")
+    # The pinyin initials (人员 are found by them, “zs” for 张三) are written with the name, in the same batch.
+    model, key_fields, value_fields = Person, ("code",), ("name", "id_card", "mobile", "name_initials")
 
     def known(self, run, code):
         return code in file_people(run) or code in db_people(run)
@@ -73,7 +75,7 @@ class PersonSheet(Sheet):
             return
         codes[code] = number
         if run.within is not None and code in db_people(run):
-            run.local.setdefault("people_in_db", {})[code] = (number, self.record(run, v)[1])
+            run.local.setdefault("people_in_db", {})[code] = (number, self.record(run, v)[1][:3])
 
     def check_scope(self, run):
         """A person who holds any post or link outside the importer's scope belongs (also) to someone
@@ -87,7 +89,7 @@ class PersonSheet(Sheet):
                     run.out_of_scope(self.name, number, "人员编号", f"人员“{code}”")
 
     def record(self, run, v):
-        return (v["人员编号"],), (v["姓名"], v["身份证号"] or "", v["手机号"] or "")
+        return (v["人员编号"],), (v["姓名"], v["身份证号"] or "", v["手机号"] or "", initials(v["姓名"] or ""))
 
 
 def _posts_or_links(q):

@@ -1,13 +1,20 @@
 import os
 
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy as _
 
-from dangjian.accounts.policy import allows_at
+from dangjian.accounts.policy import allows, allows_at
 from dangjian.accounts.scope import Scope
 from dangjian.compliance.rules import RULES_BY_ID, run_check
-from dangjian.orgs.models import Organization
-from dangjian.web.generic import ScopedDetailView, audit_for
+from dangjian.orgs.models import Organization, OrgKind
+from dangjian.orgs.queries import subtree_q
+from dangjian.web.generic import FilteredListView, ObjectFormView, ScopedDetailView, audit_for
 
+from . import services
+from .forms import COMMITTEES, EndPostForm, PersonFilterForm, PersonForm, PostForm
 from .models import Person, Post
 
 
@@ -66,6 +73,145 @@ class PersonDetail(ScopedDetailView):
             violations=[(RULES_BY_ID[v.rule], v) for v in violations],
             is_me=is_me,
             may_link=may_link_for(user, person),
+            can_edit=allows(user, "change", person),
             audit=audit,
         )
         return ctx
+
+
+# ------------------------------------------------------------------ the directory, and keeping the records
+
+
+def current_posts(user, today=None):
+    """The posts that hold today at organizations ``user`` may see (a Prefetch for ``current_posts``)."""
+    today = today or timezone.localdate()
+    return Prefetch("posts", to_attr="current_posts", queryset=(
+        Post.objects.visible_to(user).filter(Q(start_date__isnull=True) | Q(start_date__lte=today))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .select_related("organization").order_by("organization__path", "role")))
+
+
+def _holding(today, **org_filter):
+    return Exists(Post.objects.filter(person=OuterRef("pk"), **org_filter)
+                  .filter(Q(start_date__isnull=True) | Q(start_date__lte=today))
+                  .filter(Q(end_date__isnull=True) | Q(end_date__gte=today)))
+
+
+class PersonList(FilteredListView):
+    """人员名录: search by name, code or pinyin initials; an organization's subtree; the current post."""
+
+    model = Person
+    template_name = "people/list.html"
+    filter_form = PersonFilterForm
+    paginate_by = 50
+
+    def filter_queryset(self, qs, c):
+        from dangjian.orgs.views import search_term
+
+        today = timezone.localdate()
+        term = search_term(c.get("q") or "")
+        if term is None:
+            return qs.none()
+        if term:
+            qs = qs.filter(Q(name__contains=term) | Q(code__startswith=term)
+                           | Q(name_initials__startswith=term.lower()))
+        if c.get("org"):
+            qs = qs.filter(Exists(Post.objects.filter(subtree_q(c["org"].path, "organization__path"),
+                                                      person=OuterRef("pk"))))
+        post = c.get("post")
+        if post == "committee":
+            qs = qs.filter(_holding(today, organization__kind__in=COMMITTEES))
+        elif post == "branch":
+            qs = qs.filter(_holding(today, organization__kind=OrgKind.BRANCH))
+        elif post == "none":
+            qs = qs.exclude(_holding(today))
+        return qs.prefetch_related(current_posts(self.request.user, today)).order_by("name_initials", "name", "code")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        page = list(ctx["object_list"])
+        editable = set(Person.objects.visible_to(self.request.user, "change")
+                       .filter(pk__in=[p.pk for p in page]).values_list("pk", flat=True)) if page else set()
+        for p in page:
+            p.can_edit = p.pk in editable
+        ctx["people"] = page
+        return ctx
+
+
+class PersonEdit(ObjectFormView):
+    """姓名、身份证号、手机号; the full numbers are shown here only, and only to an administrator."""
+
+    model = Person
+    form_class = PersonForm
+    template_name = "web/object_form.html"
+    title = _("修改人员信息")
+    success_message = _("已保存：%(name)s")
+
+    def revealed(self):
+        return allows(self.request.user, "reveal", self.object)
+
+    def get_initial(self):
+        p = self.object
+        if self.revealed():
+            return {"name": p.name, "id_card": p.id_card, "mobile": p.mobile}
+        return {"name": p.name}
+
+    def service(self, person, c):
+        # Without "reveal" the numbers are not shown: a blank box keeps the number held.
+        keep = not self.revealed()
+        return services.change_person(self.request.user, person, c["name"],
+                                      c["id_card"] or (person.id_card if keep else ""),
+                                      c["mobile"] or (person.mobile if keep else ""))
+
+    def get_success_url(self, person):
+        return reverse("person-detail", args=[person.code])
+
+
+class PostAdd(ObjectFormView):
+    """任职: a person (picked by name) takes a post in this organization's team."""
+
+    model = Organization
+    action = "view"
+    add_model = Post
+    form_class = PostForm
+    template_name = "web/object_form.html"
+    title = _("新增任职")
+    success_message = _("已任职：%(name)s")
+
+    def get_cancel_url(self):
+        return reverse("org-detail", args=[self.object.code])
+
+    def service(self, org, c):
+        return services.appoint(self.request.user, c["person"], org, c["role"], c["start_date"])
+
+    def message_params(self, post):
+        return {"name": f"{post.person.name} {post.organization.name} {gettext(post.get_role_display())}"}
+
+    def get_success_url(self, post):
+        return reverse("org-detail", args=[post.organization.code])
+
+
+class PostEnd(ObjectFormView):
+    """免职: the post ends on a date; the record stays as history."""
+
+    model = Post
+    lookup = "pk"
+    form_class = EndPostForm
+    template_name = "web/object_form.html"
+    title = _("免职")
+    success_message = _("已免职：%(name)s")
+
+    def get_object(self):
+        post = super().get_object()
+        if post.end_date is not None:
+            raise Http404
+        return post
+
+    def service(self, post, c):
+        return services.end_post(self.request.user, post, c["end_date"])
+
+    def message_params(self, post):
+        return {"name": f"{post.person.name} {post.organization.name} {gettext(post.get_role_display())}"}
+
+    def get_success_url(self, post):
+        return reverse("org-detail", args=[post.organization.code])

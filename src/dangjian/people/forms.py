@@ -1,0 +1,42 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.orgs.forms import DateInput
+from dangjian.orgs.models import OrgKind
+from dangjian.web.generic import ScopedForm
+from dangjian.web.labels import translated_choices
+from dangjian.web.pickers import OrganizationChoiceField, PersonChoiceField
+
+from .models import PostRole
+
+
+class PersonForm(ScopedForm):
+    """The full 身份证号 and 手机号 are in this form only, and only for an administrator ("reveal")."""
+
+    name = forms.CharField(label=_("姓名"), max_length=100)
+    id_card = forms.CharField(label=_("身份证号"), max_length=18, required=False)
+    mobile = forms.CharField(label=_("手机号"), max_length=11, required=False)
+
+
+class PostForm(ScopedForm):
+    person = PersonChoiceField(label=_("人员"))
+    role = forms.ChoiceField(label=_("职务"), choices=translated_choices(PostRole.choices))
+    start_date = forms.DateField(label=_("任职日期"), widget=DateInput(), initial=timezone.localdate)
+
+
+class EndPostForm(ScopedForm):
+    end_date = forms.DateField(label=_("免职日期"), widget=DateInput(), initial=timezone.localdate)
+
+
+POST_KINDS = [("", _("全部")), ("committee", _("党委（党组、党工委）班子成员")), ("branch", _("支部书记、委员")),
+              ("none", _("当前无任职"))]
+
+
+class PersonFilterForm(ScopedForm):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+    org = OrganizationChoiceField(label=_("组织（含下级）"), required=False)
+    post = forms.ChoiceField(label=_("当前任职"), choices=POST_KINDS, required=False)
+
+
+COMMITTEES = [OrgKind.PARTY_COMMITTEE, OrgKind.LEADING_GROUP, OrgKind.WORKING_COMMITTEE]
