@@ -15,6 +15,10 @@ PINNED = {
     "/api/problems": {"get"},
     "/api/reports/problems": {"get"},
     "/api/check": {"get"},
+    "/api/findings": {"get", "post"},
+    "/api/findings/{finding_id}": {"get"},
+    "/api/findings/{finding_id}/replies": {"post"},
+    "/api/findings/{finding_id}/status": {"post"},
 }
 
 
