@@ -352,5 +352,5 @@ def test_the_activity_form_offers_only_links_that_hold_today(world):
     page = client_for(world.users["a_leader"]).get("/activities/new/").content.decode()
     quick = page[page.index("我的联系点："):]
     quick = quick[:quick.index("</div>")]
-    assert "value='A1S'" in quick
-    assert "value='A1T'" not in quick and "value='A1'" not in quick
+    assert 'data-value="A1S"' in quick
+    assert 'data-value="A1T"' not in quick and 'data-value="A1"' not in quick

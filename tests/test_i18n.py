@@ -149,7 +149,7 @@ def test_messages_and_form_errors_follow_the_language(world):
     c = logged_in(world, "en")
     r = c.post("/links/new/", {"person": "PA", "organization": "NOPE", "kind": "contact_point",
                                "start_date": "2024-01-01"})
-    assert "Code “NOPE” does not exist or is outside your permissions" in r.content.decode()
+    assert "“NOPE” does not exist or is outside your permissions; choose from the list" in r.content.decode()
     r = c.post("/links/new/", {"person": "PA", "organization": "A1S", "kind": "contact_point",
                                "start_date": "2024-01-01"})
     assert "The same link with the same start date already exists" in r.content.decode()  # from the service

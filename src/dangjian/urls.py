@@ -9,6 +9,7 @@ from dangjian.imports import views as imports
 from dangjian.orgs import views as orgs
 from dangjian.people import views as people
 from dangjian.problems import views as problems
+from dangjian.web import pickers
 from dangjian.web import views as web
 
 urlpatterns = [
@@ -16,6 +17,9 @@ urlpatterns = [
     path("favicon.ico", web.favicon, name="favicon"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
+    path("autocomplete/orgs/", pickers.autocomplete, {"source": "orgs"}, name="autocomplete-orgs"),
+    path("autocomplete/people/", pickers.autocomplete, {"source": "people"}, name="autocomplete-people"),
+    path("autocomplete/teams/", pickers.autocomplete, {"source": "teams"}, name="autocomplete-teams"),
     path("orgs/", orgs.OrganizationList.as_view(), name="org-list"),
     path("orgs/<str:code>/", orgs.OrganizationDetail.as_view(), name="org-detail"),
     path("orgs/<str:code>/children/", orgs.org_children, name="org-children"),

@@ -5,6 +5,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from dangjian.orgs.models import Organization
 from dangjian.people.models import Person
 from dangjian.web.generic import error_text
+from dangjian.web.pickers import OrganizationChoiceField, PersonChoiceField
 from dangjian.web.labels import translated_choices
 
 from . import photos as photo_files
@@ -52,8 +53,8 @@ class MultipleImageField(forms.FileField):
 
 
 class LinkForm(forms.Form):
-    person = CodeChoiceField(label=_("人员编号"), queryset=Person.objects.none())
-    organization = CodeChoiceField(label=_("组织编码"), queryset=Organization.objects.none())
+    person = PersonChoiceField(label=_("人员"))
+    organization = OrganizationChoiceField(label=_("联系的组织"))
     kind = forms.ChoiceField(label=_("联系类型"), choices=translated_choices(LinkKind.choices))
     start_date = forms.DateField(label=_("开始日期"), required=False, widget=DateInput())
 
@@ -75,7 +76,8 @@ class EndLinkForm(forms.Form):
 
 
 class ActivityForm(forms.Form):
-    organization = CodeChoiceField(label=_("组织编码"), queryset=Organization.objects.none())
+    person = PersonChoiceField(label=_("人员"))
+    organization = OrganizationChoiceField(label=_("活动的组织"))
     date = forms.DateField(label=_("活动日期"), widget=DateInput())
     kind = forms.ChoiceField(label=_("活动类型"), choices=translated_choices(ActivityKind.choices))
     content = forms.CharField(label=_("内容"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -83,6 +85,7 @@ class ActivityForm(forms.Form):
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.visible_to(scope.user)
         self.fields["organization"].queryset = Organization.objects.visible_to(scope.user)
         self.fields["date"].initial = timezone.localdate()
 

@@ -135,16 +135,16 @@ def activity_new(request):
     """Log a visit or a 专题党课 from a phone: date, kind, notes, photos."""
     scope = Scope.of(request.user)
     person = scope.person
-    if request.GET.get("person") or request.POST.get("person"):
-        person = get_object_or_404(Person.objects.visible_to(request.user),
-                                   code=request.GET.get("person") or request.POST.get("person"))
-    if person is None:
+    if request.GET.get("person"):
+        person = get_object_or_404(Person.objects.visible_to(request.user), code=request.GET["person"])
+    if person is None and not may(request.user, "add", Activity):
         messages.error(request, gettext("您的账户没有对应的人员，无法记录活动"))
         return redirect("dashboard")
     form = ActivityForm(request.POST or None, request.FILES or None, scope=scope,
-                        initial={"organization": request.GET.get("org", "")})
+                        initial={"organization": request.GET.get("org", ""), "person": person})
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
+        person = c["person"]
         try:
             services.log_activity(request.user, person, c["organization"], c["date"], c["kind"], c["content"],
                                   c["photos"])

@@ -7,6 +7,8 @@ from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from dangjian.accounts.querysets import ScopedManager, ScopedQuerySetMixin
 
+from .pinyin import initials
+
 
 class OrgKind(models.TextChoices):
     PARTY_COMMITTEE = "party_committee", "党委"
@@ -77,6 +79,14 @@ class Organization(MP_Node):
 
     def __str__(self):
         return f"{self.name}（{self.code}）"
+
+    def save(self, *args, **kwargs):
+        # “锡尼镇” → “xnz”, kept with the name (the importer's bulk writes compute it themselves).
+        self.name_initials = initials(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_initials"}
+        super().save(*args, **kwargs)
 
     @property
     def is_committee(self):

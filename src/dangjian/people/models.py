@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.querysets import ScopedManager
+from dangjian.orgs.pinyin import initials
 
 
 class Person(models.Model):
@@ -12,6 +13,7 @@ class Person(models.Model):
     name = models.CharField(_("姓名"), max_length=100)
     id_card = models.CharField(_("身份证号"), max_length=18, blank=True)
     mobile = models.CharField(_("手机号"), max_length=11, blank=True)
+    name_initials = models.CharField(_("拼音首字母"), max_length=100, blank=True, db_index=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -23,6 +25,57 @@ class Person(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.code}）"
+
+    def save(self, *args, **kwargs):
+        # Searched by pinyin initials (“张三” → “zs”), kept with the name on every save.
+        # bulk_create / bulk_update bypass this: their callers use fill_initials().
+        self.name_initials = initials(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_initials"}
+        super().save(*args, **kwargs)
+
+    @property
+    def id_card_masked(self):
+        return mask_id_card(self.id_card)
+
+    @property
+    def mobile_masked(self):
+        return mask_mobile(self.mobile)
+
+
+def mask_id_card(value):
+    """152***********3886: the region and the last four, never the birth date."""
+    if not value:
+        return ""
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_mobile(value):
+    """138****5678."""
+    if not value:
+        return ""
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def fill_initials(queryset, batch_size=2000):
+    """Set ``name_initials`` on every person of ``queryset`` whose initials are stale.
+
+    For writers that bypass ``Person.save()`` (bulk_create, bulk_update, update()):
+    the importer calls it on the persons it wrote. Returns the number of rows changed.
+    """
+    stale = []
+    for person in queryset.only("pk", "name", "name_initials").iterator(chunk_size=batch_size):
+        wanted = initials(person.name)
+        if person.name_initials != wanted:
+            person.name_initials = wanted
+            stale.append(person)
+    Person.objects.bulk_update(stale, ["name_initials"], batch_size=batch_size)
+    return len(stale)
 
 
 class PostRole(models.TextChoices):
