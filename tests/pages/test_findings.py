@@ -163,3 +163,14 @@ def test_the_list_query_count_does_not_grow_with_rows(world, as_user):
         f.replies.create(author=world.users["a_admin"], text="答")
     many = queries()
     assert many == few and many <= 12
+
+
+def test_a_finding_names_a_person_picked_inside_the_scope(world, as_user):
+    world.post("PB", "B", "书记")
+    sup = as_user("a_inspector")
+    page = sup.get("/orgs/A1S/").content.decode()
+    assert "data-picker" in page and "/autocomplete/people/" in page  # picked by name, not typed as a code
+    sup.post("/orgs/A1S/findings/", {"text": "点名乙旗的人", "person": "PB"})
+    assert not Finding.objects.exists()
+    sup.post("/orgs/A1S/findings/", {"text": "按姓名点名", "person_text": "人员PAS"})  # without the script
+    assert Finding.objects.get().person.code == "PAS"

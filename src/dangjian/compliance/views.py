@@ -24,6 +24,7 @@ from dangjian.web.cache import cached_check
 from dangjian.web.generic import ScopedListView, audit_for, error_text
 
 from .exports import check_to_xlsx
+from .forms import FindingForm
 from .models import Finding, FindingStatus
 from .workflow import FINDINGS
 from . import services
@@ -115,32 +116,21 @@ def check_export(request):
     return response
 
 
-def finding_people(org):
-    """The people a finding at ``org`` may name: those serving in it and the leaders linking it (a choice, not a code)."""
-    from django.db.models import Q
-
-    from dangjian.people.models import Person
-
-    return (Person.objects.filter(Q(posts__organization=org) | Q(contact_links__organization=org))
-            .distinct().order_by("name"))
-
-
 @require_POST
 def finding_new(request, code):
     org = get_object_or_404(Organization.objects.visible_to(request.user), code=code)
-    person = None
-    if request.POST.get("person"):
-        person = finding_people(org).filter(code=request.POST["person"]).first()
-        if person is None:
-            messages.error(request, gettext("所选人员不在本组织"))
-            return redirect("org-detail", org.code)
+    form = FindingForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("org-detail", org.code)
     try:
-        services.record_finding(request.user, org, request.POST.get("text", ""), person=person)
+        services.record_finding(request.user, org, form.cleaned_data["text"], person=form.cleaned_data["person"])
     except PermissionDenied:
         raise Http404
     except ValidationError as exc:
-        for error in exc.error_dict.get("text", exc.error_list if not hasattr(exc, "error_dict") else []):
-            messages.error(request, error_text(error))
+        _say_errors(request, exc)
     else:
         messages.success(request, gettext("已记录督查意见"))
     return redirect("org-detail", org.code)

@@ -130,7 +130,7 @@ class OrganizationDetail(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         from dangjian.compliance.models import Finding
-        from dangjian.compliance.views import finding_people
+        from dangjian.compliance.forms import FindingForm
         from dangjian.contacts.models import Activity, ContactLink
         from dangjian.people.models import Post
         from dangjian.problems.models import Problem
@@ -155,7 +155,7 @@ class OrganizationDetail(ScopedDetailView):
             audit=audit_for(org, organization=org),
             can_manage=allows_at(user, "change", Organization, org),
             can_write_finding=allows_at(user, "add", Finding, org),
-            finding_people=finding_people(org) if allows_at(user, "add", Finding, org) else (),
+            finding_form=FindingForm(user=user) if allows_at(user, "add", Finding, org) else None,
             can_log_problem=allows_at(user, "add", Problem, org),
             can_log=allows_at(user, "add", Activity, org, person=scope.person),
         )
