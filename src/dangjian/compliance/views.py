@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_POST
 
 from django.contrib.auth import get_user_model
@@ -198,8 +198,11 @@ def finding_step(request, pk, step):
     except ValidationError as exc:
         _say_errors(request, exc)
     else:
-        messages.success(request, gettext("督查意见已%(step)s") % {"step": gettext(FINDINGS[step].label)})
+        messages.success(request, gettext(DONE[step]))
     return redirect("finding-detail", finding.pk)
+
+
+DONE = {"close": gettext_noop("督查意见已销号"), "reopen": gettext_noop("督查意见已退回，待重新回复")}
 
 
 def _say_errors(request, exc):
