@@ -161,7 +161,7 @@ class OrganizationDetail(ScopedDetailView):
         )
         return ctx
 
-    LATEST = 20
+    LATEST = 10
 
     def records_below(self, org, user):
         """The latest activities, problems and findings of ``org``, or of its whole subtree when it has one.
