@@ -96,3 +96,22 @@ def test_the_person_page_shows_each_links_last_visit_and_next_due(world, as_user
     with CaptureQueriesContext(connection) as ctx:
         c.get("/people/PA2/")
     assert len(ctx) == few
+
+
+def test_the_branch_home_page_costs_the_same_queries_with_more_rows(world, as_user):
+    c = as_user("a_branch")
+    c.get("/")
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get("/").status_code == 200
+        return len(ctx)
+
+    few = queries()
+    for i in range(6):
+        world.person(f"PL{i}")
+        world.link(f"PL{i}", "A1S", "联系支部", start="2026-01-01")
+        world.visit(f"PL{i}", "A1S", date(2026, 9, 1))
+        world.problem(f"QN{i}", "A1S", "环境卫生")
+        world.post(f"PM{i}", "A1S", "委员")
+    assert queries() == few
