@@ -19,6 +19,10 @@ PINNED = {
     "/api/problems/{code}/transitions/{name}": {"post"},
     "/api/reports/problems": {"get"},
     "/api/check": {"get"},
+    "/api/findings": {"get", "post"},
+    "/api/findings/{finding_id}": {"get"},
+    "/api/findings/{finding_id}/replies": {"post"},
+    "/api/findings/{finding_id}/status": {"post"},
 }
 
 

@@ -5,7 +5,7 @@ The browser uses its session; scripts send ``Authorization: Bearer <token>``
 """
 
 import json
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,6 +21,8 @@ from ninja.security import HttpBearer, django_auth
 
 from dangjian.accounts.models import ApiToken
 from dangjian.accounts.scope import Scope
+from dangjian.compliance import services as finding_services
+from dangjian.compliance.models import Finding, FindingStatus
 from dangjian.compliance.rules import input_problems
 from dangjian.contacts import services as contact_services
 from dangjian.contacts.models import Activity, ActivityKind, ContactLink, LinkKind
@@ -220,6 +222,54 @@ class TransitionIn(Schema):
     reason: str = ""
 
 
+class ReplyOut(Schema):
+    author: str = Field(..., alias="author.username")
+    text: str
+    created_at: datetime
+
+
+class FindingOut(Schema):
+    id: int
+    org: str = Field(..., alias="organization.code")
+    person: str | None = None
+    author: str = Field(..., alias="author.username")
+    text: str
+    status: FindingStatus
+    created_at: datetime
+    replied_at: datetime | None
+    closed_at: datetime | None
+
+    @staticmethod
+    def resolve_person(obj):
+        return obj.person.code if obj.person_id else None
+
+
+class FindingDetailOut(FindingOut):
+    replies: list[ReplyOut]
+
+    @staticmethod
+    def resolve_replies(obj):
+        return list(obj.replies.select_related("author"))
+
+
+class FindingIn(Schema):
+    org: str
+    text: str
+    person: str | None = None
+
+
+class ReplyIn(Schema):
+    text: str
+
+
+class FindingStatusIn(Schema):
+    """``closed`` (销号, an optional ``note``) or ``open`` (sent back, with a ``reason``)."""
+
+    status: FindingStatus
+    note: str = ""
+    reason: str = ""
+
+
 @api.get("/orgs", response=list[OrgOut], tags=["组织"])
 @paginate(LimitOffsetPagination)
 def list_orgs(request, q: str = "", kind: str = "", within: str = ""):
@@ -404,3 +454,53 @@ def check(request, as_of: date | None = None, org: str = "", visit_days: int = 9
         raise HttpError(422, "；".join(problems))
     as_of = as_of or timezone.localdate()
     return cached_check(roots, as_of, visit_days).as_json()
+
+
+def visible_finding(request, finding_id):
+    return get_object_or_404(Finding.objects.visible_to(request.user).select_related("organization", "person", "author"),
+                             pk=finding_id)
+
+
+@api.get("/findings", response=list[FindingOut], tags=["督查意见"])
+@paginate(LimitOffsetPagination)
+def list_findings(request, org: str = "", status: FindingStatus | None = None, author: str = ""):
+    """督查意见 in the caller's scope; ``org``: that organization's whole subtree."""
+    qs = Finding.objects.visible_to(request.user).select_related("organization", "person", "author")
+    if org:
+        qs = qs.filter(subtree_q(visible_org(request, org).path, "organization__path"))
+    if status:
+        qs = qs.filter(status=status)
+    if author:
+        qs = qs.filter(author__username=author)
+    return qs.order_by("-created_at", "-id")
+
+
+@api.get("/findings/{finding_id}", response=FindingDetailOut, tags=["督查意见"])
+def get_finding(request, finding_id: int):
+    return visible_finding(request, finding_id)
+
+
+@api.post("/findings", response={201: FindingOut}, tags=["督查意见"])
+def create_finding(request, data: FindingIn):
+    """Supervisors (and the department) record a finding; it starts 待回复 (open)."""
+    org = visible_org(request, data.org)
+    person = get_object_or_404(Person.objects.visible_to(request.user), code=data.person) if data.person else None
+    return Status(201, finding_services.record_finding(request.user, org, data.text, person=person))
+
+
+@api.post("/findings/{finding_id}/replies", response={201: FindingDetailOut}, tags=["督查意见"])
+def reply_to_finding(request, finding_id: int, data: ReplyIn):
+    """The branch side answers (its secretary, the leaders linking it, the department); several replies allowed."""
+    finding, _ = finding_services.reply_to_finding(request.user, visible_finding(request, finding_id), data.text)
+    return Status(201, finding)
+
+
+@api.post("/findings/{finding_id}/status", response=FindingOut, tags=["督查意见"])
+def change_finding_status(request, finding_id: int, data: FindingStatusIn):
+    """The supervisor follows a replied finding up: ``closed`` (销号) or back to ``open`` with a reason."""
+    finding = visible_finding(request, finding_id)
+    if data.status == FindingStatus.CLOSED:
+        return finding_services.follow_up(request.user, finding, "close", note=data.note)
+    if data.status == FindingStatus.OPEN:
+        return finding_services.follow_up(request.user, finding, "reopen", reason=data.reason)
+    raise HttpError(422, "回复请用 /findings/{id}/replies")

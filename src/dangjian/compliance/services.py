@@ -1,4 +1,9 @@
-"""Supervisors' findings: recorded, audited, in one transaction (DOMAIN §4: they read, they record, they never edit)."""
+"""Supervisors' findings: recorded, answered and followed up, audited, each in one transaction.
+
+DOMAIN §4: supervisors read, they record and follow up their findings, they never edit
+branch records; the branch side answers. The status moves only through the table in
+compliance/workflow.py.
+"""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,9 +12,8 @@ from django.utils.translation import gettext_noop
 from dangjian.accounts.policy import ensure
 from dangjian.audit.services import record
 
-from .models import Finding
-
-TEXT_MAX = 5000
+from .models import Finding, FindingReply
+from .workflow import FINDINGS, TEXT_MAX
 
 
 @transaction.atomic
@@ -21,5 +25,21 @@ def record_finding(user, organization, text, person=None):
         raise ValidationError({"text": gettext_noop("督查意见不能超过 %(max)d 字")}, params={"max": TEXT_MAX})
     finding = Finding.objects.create(organization=organization, person=person, author=user, text=text)
     ensure(user, "add", finding)
-    record("finding recorded", actor=user, obj=finding, organization=organization, after={"text": text})
+    record("finding recorded", actor=user, obj=finding, organization=organization,
+           after={"text": text, "person": person.code if person else None, "status": finding.status})
     return finding
+
+
+@transaction.atomic
+def reply_to_finding(user, finding, text):
+    """The branch side answers: a reply row and the step ``reply`` (audited with its text)."""
+    finding = FINDINGS.run(user, finding, "reply", reply=text)
+    reply = FindingReply.objects.create(finding=finding, author=user, text=(text or "").strip())
+    return finding, reply
+
+
+def follow_up(user, finding, step, **data):
+    """The supervisor's steps: ``close`` (销号, an optional ``note``) or ``reopen`` (a ``reason``)."""
+    if step not in ("close", "reopen"):
+        raise ValidationError(gettext_noop("没有这一操作"))
+    return FINDINGS.run(user, finding, step, **data)

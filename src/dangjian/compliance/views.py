@@ -11,15 +11,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_POST
 
+from django.contrib.auth import get_user_model
+from django.db.models import Count
+
+from dangjian.accounts.policy import allows
 from dangjian.accounts.scope import Scope
 from dangjian.orgs.models import Organization
+from dangjian.orgs.queries import subtree_q
 from dangjian.web.cache import cached_check
-from dangjian.web.generic import error_text
+from dangjian.web.generic import ScopedListView, audit_for, error_text
 
 from .exports import check_to_xlsx
+from .forms import FindingForm
+from .models import Finding, FindingStatus
+from .workflow import FINDINGS
 from . import services
 from .rules import MAX_VISIT_DAYS, RULES, input_problems
 
@@ -157,13 +165,94 @@ def check_export(request):
 @require_POST
 def finding_new(request, code):
     org = get_object_or_404(Organization.objects.visible_to(request.user), code=code)
+    form = FindingForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("org-detail", org.code)
     try:
-        services.record_finding(request.user, org, request.POST.get("text", ""))
+        services.record_finding(request.user, org, form.cleaned_data["text"], person=form.cleaned_data["person"])
     except PermissionDenied:
         raise Http404
     except ValidationError as exc:
-        for error in exc.error_dict.get("text", exc.error_list if not hasattr(exc, "error_dict") else []):
-            messages.error(request, error_text(error))
+        _say_errors(request, exc)
     else:
         messages.success(request, gettext("已记录督查意见"))
     return redirect("org-detail", org.code)
+
+
+# ----- findings as records: a list, a page each, the reply and the supervisor's steps ------------
+class FindingList(ScopedListView):
+    """督查意见 in the user's scope: filter by organization subtree, status and author."""
+
+    model = Finding
+    template_name = "compliance/finding_list.html"
+    paginate_by = 30
+
+    def get_queryset(self):
+        p = self.request.GET
+        qs = (super().get_queryset().select_related("organization", "person", "author")
+              .annotate(reply_count=Count("replies")).order_by("-created_at", "-id"))
+        self.within = None
+        if p.get("org"):
+            self.within = get_object_or_404(Organization.objects.visible_to(self.request.user), code=p["org"])
+            qs = qs.filter(subtree_q(self.within.path, "organization__path"))
+        if p.get("status") in FindingStatus.values:
+            qs = qs.filter(status=p["status"])
+        self.authors = list(get_user_model().objects.filter(
+            pk__in=Finding.objects.visible_to(self.request.user).values("author")).order_by("username"))
+        if p.get("author"):
+            qs = qs.filter(author__username=p["author"])
+        return qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, within=self.within, params=self.request.GET,
+                                        statuses=FindingStatus.choices, authors=self.authors)
+
+
+def finding_detail(request, pk):
+    finding = get_object_or_404(Finding.objects.visible_to(request.user)
+                                .select_related("organization", "person", "author"), pk=pk)
+    user = request.user
+    steps = [t for t in FINDINGS.available(user, finding) if t.name != "reply"]
+    may_reply = allows(user, "reply", finding) and finding.status in FINDINGS["reply"].source
+    return render(request, "compliance/finding_detail.html", {
+        "finding": finding, "replies": finding.replies.select_related("author", "author__profile__person"),
+        "steps": steps, "may_reply": may_reply, "audit": audit_for(finding, viewer=user),
+    })
+
+
+@require_POST
+def finding_reply(request, pk):
+    finding = get_object_or_404(Finding.objects.visible_to(request.user), pk=pk)
+    try:
+        services.reply_to_finding(request.user, finding, request.POST.get("text", ""))
+    except ValidationError as exc:
+        _say_errors(request, exc)
+    else:
+        messages.success(request, gettext("已回复督查意见"))
+    return redirect("finding-detail", finding.pk)
+
+
+@require_POST
+def finding_step(request, pk, step):
+    finding = get_object_or_404(Finding.objects.visible_to(request.user), pk=pk)
+    data = {k: request.POST.get(k, "") for k in ("note", "reason") if k in request.POST}
+    try:
+        services.follow_up(request.user, finding, step, **data)
+    except ValidationError as exc:
+        _say_errors(request, exc)
+    else:
+        messages.success(request, gettext(DONE[step]))
+    return redirect("finding-detail", finding.pk)
+
+
+DONE = {"close": gettext_noop("督查意见已销号"), "reopen": gettext_noop("督查意见已退回，待重新回复")}
+
+
+def _say_errors(request, exc):
+    errors = exc.error_dict.values() if hasattr(exc, "error_dict") else [exc.error_list]
+    for group in errors:
+        for error in group:
+            messages.error(request, error_text(error))

@@ -143,6 +143,7 @@ class OrganizationDetail(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         from dangjian.compliance.models import Finding
+        from dangjian.compliance.forms import FindingForm
         from dangjian.contacts.models import Activity, ContactLink
         from dangjian.people.models import Post
         from dangjian.problems.models import Problem
@@ -163,19 +164,44 @@ class OrganizationDetail(ScopedDetailView):
             posts=_team(Post.objects.filter(organization=org).select_related("person"), today),
             tiers=org.tier_ratings.order_by("-rated_on"),
             links=ContactLink.objects.filter(organization=org).select_related("person").order_by("-start_date"),
-            activities=Activity.objects.filter(organization=org).select_related("person").order_by("-date")[:50],
-            problems=org.problems.order_by("-found_on")[:50],
-            findings=Finding.objects.filter(organization=org).select_related("author", "person")[:50],
+            **self.records_below(org, user),
             audit=audit_for(org, organization=org),
             can_manage=allows_at(user, "change", Organization, org),
             can_appoint=allows_at(user, "add", Post, org) and allows_at(user, "change", Post, org),
             can_rate=org.is_branch and allows_at(user, "add", TierRating, org),
             can_write_finding=allows_at(user, "add", Finding, org),
+            finding_form=FindingForm(user=user) if allows_at(user, "add", Finding, org) else None,
             can_log_problem=allows_at(user, "add", Problem, org),
             can_log=allows_at(user, "add", Activity, org, person=scope.person),
         )
         return ctx
 
+    LATEST = 10
+
+    def records_below(self, org, user):
+        """The latest activities, problems and findings of ``org``, or of its whole subtree when it has one.
+
+        A committee's or general branch's page answers for everything below it: the rows carry
+        their organization's name, the count is the subtree's, the full list is a link. Three
+        queries and three counts whatever the subtree's size.
+        """
+        from dangjian.compliance.models import Finding
+        from dangjian.contacts.models import Activity
+        from dangjian.problems.models import Problem
+
+        below = subtree_q(org.path, "organization__path") if not org.is_branch else Q(organization=org)
+        activities = Activity.objects.visible_to(user).filter(below)
+        problems = Problem.objects.visible_to(user).filter(below)
+        findings = Finding.objects.visible_to(user).filter(below)
+        return {
+            "subtree": not org.is_branch,
+            "activities": activities.select_related("person", "organization").order_by("-date", "-id")[:self.LATEST],
+            "activity_count": activities.count(),
+            "problems": problems.select_related("organization").order_by("-found_on", "-id")[:self.LATEST],
+            "problem_count": problems.count(),
+            "findings": findings.select_related("author", "person", "organization").order_by("-created_at", "-id")[:10],
+            "finding_count": findings.count(),
+        }
 
 # ------------------------------------------------------------------ keeping the tree (the department)
 

@@ -40,6 +40,7 @@ class PersonDetail(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         from dangjian.contacts.models import Activity, ContactLink
+        from dangjian.contacts.queries import annotate_due, with_last_visit
         from dangjian.contacts.views import may_link_for
 
         ctx = super().get_context_data(**kwargs)
@@ -54,7 +55,8 @@ class PersonDetail(ScopedDetailView):
         posts = Post.objects.visible_to(user).filter(person=person)
         links = ContactLink.objects.visible_to(user).filter(person=person)
         activities = Activity.objects.visible_to(user).filter(person=person)
-        links = list(links.select_related("organization").order_by("-start_date"))
+        links = annotate_due(list(with_last_visit(links, today).select_related("organization").order_by("-start_date")),
+                             today)
         activities = list(activities.select_related("organization").prefetch_related("photos")
                           .order_by("-date", "-id")[:100])
         for link in links:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, gettext_noop, pgettext
 
+from dangjian.accounts.models import Role
 from dangjian.accounts.scope import Scope
 from dangjian.compliance.rules import run_check
 from dangjian.contacts.models import Activity
@@ -57,6 +58,8 @@ def dashboard(request):
     scope = Scope.of(request.user)
     if not scope.is_global and not scope.grants:
         return render(request, "web/no_scope.html")
+    if not scope.is_global and scope.roles() == {Role.BRANCH_SECRETARY}:
+        return branch_home(request, scope)
     roots = page_roots(request)
     as_of = today()
     # The figures hold the page's words too (chart titles, card labels): one cached copy per language.
@@ -165,3 +168,58 @@ def _count_by_rule(check):
     for v in check.violations:
         counts[v.rule] += 1
     return [({"id": r.id, "title": r.title}, counts[r.id]) for r in RULES]
+
+
+def branch_home(request, scope):
+    """A branch secretary's 首页: their branch, not a leader's figures.
+
+    Its tier and history, its team (书记 first), the leaders linking it with their latest
+    visit and when the next is due, its open livelihood problems, the findings awaiting its
+    reply, and what is the secretary's to do. A secretary of several branches picks one (?org=).
+    """
+    from django.db.models import Case, IntegerField, Value, When
+
+    from dangjian.accounts.policy import allows_at
+    from dangjian.compliance.models import Finding, FindingStatus
+    from dangjian.contacts.models import ContactLink
+    from dangjian.contacts.queries import active_on, annotate_due, with_last_visit
+    from dangjian.orgs.queries import tier_on
+    from dangjian.people.models import Post, PostRole
+    from dangjian.problems.models import Problem
+
+    branches = sorted({org for role, org in scope.grants if role == Role.BRANCH_SECRETARY}, key=lambda o: o.path)
+    wanted = request.GET.get("org")
+    branch = next((b for b in branches if b.code == wanted), None) if wanted else branches[0]
+    if branch is None:
+        raise Http404
+    as_of = today()
+    role_order = Case(When(role=PostRole.SECRETARY, then=Value(0)), When(role=PostRole.DEPUTY, then=Value(1)),
+                      default=Value(2), output_field=IntegerField())
+    team = (Post.objects.visible_to(request.user).filter(organization=branch).filter(active_on(as_of)).select_related("person")
+            .annotate(rank=role_order).order_by("rank", "start_date", "person__name"))
+    links = annotate_due(list(with_last_visit(ContactLink.objects.visible_to(request.user).filter(organization=branch).filter(active_on(as_of)),
+                                              as_of).select_related("person").order_by("person__name")), as_of)
+    problems = (Problem.objects.visible_to(request.user).filter(organization=branch).exclude(status="done")
+                .select_related("team").order_by("found_on", "id"))
+    open_problems = list(problems[:50])
+    findings = list(Finding.objects.visible_to(request.user).filter(organization=branch, status=FindingStatus.OPEN)
+                    .select_related("author", "person").order_by("created_at", "id"))
+    tiers = list(branch.tier_ratings.order_by("-rated_on"))
+    tier_now = type(branch).objects.filter(pk=branch.pk).annotate(t=tier_on(as_of)).values_list("t", flat=True)[0]
+    problem_count = problems.count() if len(open_problems) == 50 else len(open_problems)
+    pending = sum(1 for q in open_problems if q.status == "pending")
+    todo = []
+    if findings:
+        todo.append((gettext("回复督查意见 %(n)s 条") % {"n": len(findings)}, "#findings"))
+    if pending:
+        todo.append((gettext("开始办理民生问题 %(n)s 个") % {"n": pending}, "#problems"))
+    if problem_count - pending:
+        todo.append((gettext("办结办理中的民生问题 %(n)s 个") % {"n": problem_count - pending}, "#problems"))
+    if not links:
+        todo.append((gettext("本支部尚无领导联系，请报告上级党组织"), "#leaders"))
+    return render(request, "web/branch_home.html", {
+        "branch": branch, "branches": branches, "as_of": as_of, "team": team, "links": links,
+        "problems": open_problems, "problem_count": problem_count, "findings": findings,
+        "tiers": tiers, "tier_now": tier_now, "todo": todo,
+        "can_log_problem": allows_at(request.user, "add", Problem, branch),
+    })
