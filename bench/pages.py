@@ -25,7 +25,7 @@ For each database:
 6. the load: ``--users`` client threads, half logged in as each user, each looping
    over its page list for ``--seconds``.
 
-Server time is the ``Server-Timing: app;dur=`` header (dangjian.web.timing, first in
+Server time is the ``Server-Timing: app;dur=`` header (dangjian.ui.timing, first in
 MIDDLEWARE: everything Django does, not the WSGI server or the network); client time
 is the wall time from sending the request to the last byte read. The table gives, per
 database, user and page, the count, p50, p95 and max of the load's server times, the

@@ -35,7 +35,7 @@ from dangjian.problems import services as problem_services
 from dangjian.problems.models import Problem, ProblemStatus
 from dangjian.problems.workflow import PROBLEMS
 from dangjian.problems.reports import problem_figures
-from dangjian.web.cache import cached_check
+from dangjian.compliance.cache import cached_check
 
 
 class LocalSwagger(Swagger):

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "dangjian.ui",
     "dangjian.web",
     "dangjian.accounts",
     "dangjian.audit",
@@ -41,16 +42,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "dangjian.web.timing.ServerTiming",  # first: its duration covers every other middleware
+    "dangjian.ui.timing.ServerTiming",  # first: its duration covers every other middleware
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "dangjian.web.middleware.ChosenLanguage",  # Chinese, or English chosen with the switcher
+    "dangjian.ui.middleware.ChosenLanguage",  # Chinese, or English chosen with the switcher
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "dangjian.audit.context.RequestIdMiddleware",  # ties the audit events of one request together
-    "dangjian.web.middleware.PagesRequireLogin",
+    "dangjian.ui.middleware.PagesRequireLogin",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -165,7 +166,7 @@ MEDIA_ROOT = os.environ.get("DANGJIAN_MEDIA_ROOT", str(Path.cwd() / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
-LOGIN_URL = "login"
+LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 
 # django-tasks: background jobs (the browser's imports) stored in the database, no Redis;

@@ -10,6 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_leader_closes_a_problem_and_a_supervisor_only_reads_it(world, live_server, page, shot):  # noqa: F811
+    world.link("PA", "A1T", "联系支部")  # a team member keeps the ledger of the branches they link
     login(page, live_server, "a_leader")
     page.goto(f"{live_server.url}/problems/")
     page.get_by_role("link", name="Q2").click()

@@ -5,7 +5,7 @@ from django import forms
 from dangjian.orgs.models import Organization
 from dangjian.people.models import Person, fill_initials
 from dangjian.problems.models import VolunteerTeam
-from dangjian.web.pickers import OrganizationChoiceField, PersonChoiceField, bind_pickers
+from dangjian.ui.pickers import OrganizationChoiceField, PersonChoiceField, bind_pickers
 from tests.test_web_scope import client_for
 
 

@@ -1,4 +1,4 @@
-from dangjian.web.generic import ScopedListView
+from dangjian.ui.generic import ScopedListView
 
 from . import registry
 from .models import AuditEvent

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.web.pickers import PersonChoiceField, bind_pickers
+from dangjian.ui.pickers import PersonChoiceField, bind_pickers
 
 
 class FindingForm(forms.Form):

@@ -21,8 +21,8 @@ from dangjian.accounts.policy import allows
 from dangjian.accounts.scope import Scope
 from dangjian.orgs.models import Organization
 from dangjian.orgs.queries import subtree_q
-from dangjian.web.cache import cached_check
-from dangjian.web.generic import ScopedListView, audit_for, error_text
+from dangjian.compliance.cache import cached_check
+from dangjian.ui.generic import ScopedListView, audit_for, error_text
 
 from .exports import check_to_xlsx
 from .forms import FindingForm
@@ -134,7 +134,7 @@ def _rows(violations, committee_posts):
     ``committee_posts``: person code → [(org URL, org name, role)] for person-only rows.
     """
     titles = {r.id: r.title for r in RULES}
-    person_url, org_url = _url_for_code("person-detail"), _url_for_code("org-detail")
+    person_url, org_url = _url_for_code("people:person_detail"), _url_for_code("orgs:organization_detail")
     return [(v, titles.get(v.rule, v.rule), person_url(v.person) if v.person else "",
              org_url(v.org) if v.org else "",
              [] if v.org else [(org_url(c), n, r) for c, n, r in committee_posts.get(v.person, ())])
@@ -170,7 +170,7 @@ def finding_new(request, code):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect("org-detail", org.code)
+        return redirect("orgs:organization_detail", org.code)
     try:
         services.record_finding(request.user, org, form.cleaned_data["text"], person=form.cleaned_data["person"])
     except PermissionDenied:
@@ -179,7 +179,7 @@ def finding_new(request, code):
         _say_errors(request, exc)
     else:
         messages.success(request, gettext("已记录督查意见"))
-    return redirect("org-detail", org.code)
+    return redirect("orgs:organization_detail", org.code)
 
 
 # ----- findings as records: a list, a page each, the reply and the supervisor's steps ------------
@@ -232,7 +232,7 @@ def finding_reply(request, pk):
         _say_errors(request, exc)
     else:
         messages.success(request, gettext("已回复督查意见"))
-    return redirect("finding-detail", finding.pk)
+    return redirect("compliance:finding_detail", finding.pk)
 
 
 @require_POST
@@ -245,7 +245,7 @@ def finding_step(request, pk, step):
         _say_errors(request, exc)
     else:
         messages.success(request, gettext(DONE[step]))
-    return redirect("finding-detail", finding.pk)
+    return redirect("compliance:finding_detail", finding.pk)
 
 
 DONE = {"close": gettext_noop("督查意见已销号"), "reopen": gettext_noop("督查意见已退回，待重新回复")}

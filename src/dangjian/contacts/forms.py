@@ -4,9 +4,9 @@ from django.utils.translation import gettext, gettext_lazy as _
 
 from dangjian.orgs.models import Organization
 from dangjian.people.models import Person
-from dangjian.web.generic import error_text
-from dangjian.web.pickers import OrganizationChoiceField, PersonChoiceField
-from dangjian.web.labels import translated_choices
+from dangjian.ui.generic import error_text
+from dangjian.ui.pickers import OrganizationChoiceField, PersonChoiceField
+from dangjian.ui.labels import translated_choices
 
 from . import photos as photo_files
 from .models import ActivityKind, LinkKind

@@ -15,7 +15,7 @@ from dangjian.compliance.feedback import link_feedback
 from dangjian.orgs.models import COMMITTEE_KINDS, Organization
 from dangjian.orgs.queries import subtree_q
 from dangjian.people.models import Person
-from dangjian.web.generic import ScopedListView, apply_errors
+from dangjian.ui.generic import ScopedListView, apply_errors
 
 from . import photos as photo_files
 from . import services
@@ -60,7 +60,7 @@ def _save_link(request, form, change, denied, done):
         messages.success(request, text)
         for note in _notes_after(link, today):
             messages.warning(request, note)
-        return redirect("person-detail", link.person.code)
+        return redirect("people:person_detail", link.person.code)
     return None
 
 
@@ -143,13 +143,13 @@ def activity_new(request):
     scope = Scope.of(request.user)
     if _supervisor_only(scope):
         messages.error(request, gettext("督查人员查阅记录、记录督查意见，不记录到联系点开展的活动"))
-        return redirect("dashboard")
+        return redirect("web:home")
     person = scope.person
     if request.GET.get("person"):
         person = get_object_or_404(Person.objects.visible_to(request.user), code=request.GET["person"])
     if person is None and not may(request.user, "add", Activity):
         messages.error(request, gettext("您的账户没有对应的人员，无法记录活动"))
-        return redirect("dashboard")
+        return redirect("web:home")
     form = ActivityForm(request.POST or None, request.FILES or None, scope=scope,
                         initial={"organization": request.GET.get("org", ""), "person": person})
     if request.method == "POST" and form.is_valid():
@@ -165,7 +165,7 @@ def activity_new(request):
         else:
             messages.success(request, gettext("已记录活动：%(org)s %(date)s") % {"org": c["organization"].name,
                                                                               "date": c["date"]})
-            return redirect("person-detail", person.code)
+            return redirect("people:person_detail", person.code)
     today = timezone.localdate()  # the quick links: only the links that hold today
     linked = (ContactLink.objects.filter(person=person)
               .filter(Q(start_date__isnull=True) | Q(start_date__lte=today))

@@ -45,7 +45,7 @@ def import_upload(request):
         upload = request.FILES["workbook"]
         if not upload.name.lower().endswith(".xlsx"):
             messages.error(request, gettext("请上传 .xlsx 工作簿（可先下载模板）"))
-            return redirect("import")
+            return redirect("imports:run_add")
         _forget_old_uploads()
         run = ImportRun.objects.create(uploaded_by=request.user, file_name=upload.name[:255])
         run.folder.mkdir(parents=True)
@@ -53,10 +53,10 @@ def import_upload(request):
             for chunk in upload.chunks():
                 fh.write(chunk)
         tasks.check_upload.enqueue(run.pk)
-        return redirect("import-review", run.token)
+        return redirect("imports:run_detail", run.token)
     if request.method == "POST":
         messages.error(request, gettext("请先选择要上传的 .xlsx 工作簿"))
-        return redirect("import")
+        return redirect("imports:run_add")
     _forget_old_uploads()  # on every visit too, not only when someone uploads
     scope = Scope.of(request.user)
     return render(request, "imports/upload.html", {
@@ -90,7 +90,7 @@ def import_confirm(request, token):
         pass  # not (or no longer) 待确认: the review page says where the run stands
     else:
         tasks.import_upload.enqueue(run.pk)
-    return redirect("import-review", run.token)
+    return redirect("imports:run_detail", run.token)
 
 
 def import_errors(request, token):

@@ -2,9 +2,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.web.generic import ScopedForm
-from dangjian.web.labels import translated_choices
-from dangjian.web.pickers import OrganizationChoiceField
+from dangjian.ui.generic import ScopedForm
+from dangjian.ui.labels import translated_choices
+from dangjian.ui.pickers import OrganizationChoiceField
 
 from .models import Domain, OrgKind, Tier
 

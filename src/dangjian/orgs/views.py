@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.policy import allows_at, may
-from dangjian.web.generic import ObjectFormView, ScopedDetailView, ScopedListView, audit_for
+from dangjian.ui.generic import search_term, ObjectFormView, ScopedDetailView, ScopedListView, audit_for
 
 from . import services
 from .forms import OrganizationAddForm, OrganizationForm, OrganizationMoveForm, TierForm
@@ -81,18 +81,6 @@ class OrganizationList(ScopedListView):
         if not self.filtered:
             ctx["nodes"] = _tree_nodes(ctx["object_list"], self.root_paths)
         return ctx
-
-
-def search_term(text):
-    """The search box's text, trimmed; "" when blank (no search), None when it holds control characters.
-
-    No name or code holds a NUL or another control character, so such a term matches nothing
-    (and never reaches the database: PostgreSQL refuses NUL in a string).
-    """
-    term = text.strip()
-    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs") for c in term):
-        return None
-    return term
 
 
 def _day(text):
@@ -207,14 +195,14 @@ class OrganizationDetail(ScopedDetailView):
 
 
 def _org_url(org):
-    return reverse("org-detail", args=[org.code])
+    return reverse("orgs:organization_detail", args=[org.code])
 
 
 class OrganizationAdd(ObjectFormView):
     """A new organization under a parent picked by name (``?parent=CODE`` fills it in)."""
 
     form_class = OrganizationAddForm
-    template_name = "web/object_form.html"
+    template_name = "ui/object_form.html"
     title = _("新增组织")
     success_message = _("已新增组织：%(name)s")
 
@@ -228,7 +216,7 @@ class OrganizationAdd(ObjectFormView):
 
     def get_cancel_url(self):
         parent = Organization.objects.visible_to(self.request.user).filter(code=self.request.GET.get("parent", ""))
-        return _org_url(parent[0]) if parent else reverse("org-list")
+        return _org_url(parent[0]) if parent else reverse("orgs:organization_list")
 
     def service(self, obj, c):
         return services.add_organization(self.request.user, c["parent"], c["code"], c["name"], c["kind"], c["domain"])
@@ -240,7 +228,7 @@ class OrganizationAdd(ObjectFormView):
 class OrganizationEdit(ObjectFormView):
     model = Organization
     form_class = OrganizationForm
-    template_name = "web/object_form.html"
+    template_name = "ui/object_form.html"
     title = _("修改组织")
     success_message = _("已保存：%(name)s")
 
@@ -257,7 +245,7 @@ class OrganizationEdit(ObjectFormView):
 class OrganizationMove(ObjectFormView):
     model = Organization
     form_class = OrganizationMoveForm
-    template_name = "web/object_form.html"
+    template_name = "ui/object_form.html"
     title = _("调整上级组织")
     success_message = _("已将%(name)s调整到%(parent)s之下")
     denied_message = _("新的上级组织不在您的管理范围内")
@@ -283,7 +271,7 @@ class TierAdd(ObjectFormView):
     action = "view"
     add_model = TierRating
     form_class = TierForm
-    template_name = "web/object_form.html"
+    template_name = "ui/object_form.html"
     title = _("支部定级")
     success_message = _("已为%(name)s定级")
 

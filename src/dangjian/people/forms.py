@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.orgs.forms import DateInput
 from dangjian.orgs.models import OrgKind
-from dangjian.web.generic import ScopedForm
-from dangjian.web.labels import translated_choices
-from dangjian.web.pickers import OrganizationChoiceField, PersonChoiceField
+from dangjian.ui.generic import ScopedForm
+from dangjian.ui.labels import translated_choices
+from dangjian.ui.pickers import OrganizationChoiceField, PersonChoiceField
 
 from .models import PostRole
 

@@ -6,6 +6,7 @@ app_name = "people"
 
 urlpatterns = [
     path("people/", views.PersonList.as_view(), name="person_list"),
+    path("people/<str:code>/", views.PersonDetail.as_view(), name="person_detail"),
     path("people/<str:code>/edit/", views.PersonEdit.as_view(), name="person_edit"),
     path("orgs/<str:code>/posts/new/", views.PostAdd.as_view(), name="post_add"),
     path("posts/<int:pk>/end/", views.PostEnd.as_view(), name="post_end"),

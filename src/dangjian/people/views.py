@@ -11,7 +11,7 @@ from dangjian.accounts.scope import Scope
 from dangjian.compliance.rules import RULES_BY_ID, run_check
 from dangjian.orgs.models import Organization, OrgKind
 from dangjian.orgs.queries import subtree_q
-from dangjian.web.generic import FilteredListView, ObjectFormView, ScopedDetailView, audit_for
+from dangjian.ui.generic import FilteredListView, ObjectFormView, ScopedDetailView, audit_for
 
 from . import services
 from .forms import COMMITTEES, EndPostForm, PersonFilterForm, PersonForm, PostForm
@@ -108,7 +108,7 @@ class PersonList(FilteredListView):
     paginate_by = 50
 
     def filter_queryset(self, qs, c):
-        from dangjian.orgs.views import search_term
+        from dangjian.ui.generic import search_term
 
         today = timezone.localdate()
         term = search_term(c.get("q") or "")
@@ -145,7 +145,7 @@ class PersonEdit(ObjectFormView):
 
     model = Person
     form_class = PersonForm
-    template_name = "web/object_form.html"
+    template_name = "ui/object_form.html"
     title = _("修改人员信息")
     success_message = _("已保存：%(name)s")
 
@@ -166,7 +166,7 @@ class PersonEdit(ObjectFormView):
                                       c["mobile"] or (person.mobile if keep else ""))
 
     def get_success_url(self, person):
-        return reverse("person-detail", args=[person.code])
+        return reverse("people:person_detail", args=[person.code])
 
 
 class PostAdd(ObjectFormView):
@@ -176,12 +176,12 @@ class PostAdd(ObjectFormView):
     action = "view"
     add_model = Post
     form_class = PostForm
-    template_name = "web/object_form.html"
+    template_name = "ui/object_form.html"
     title = _("新增任职")
     success_message = _("已任职：%(name)s")
 
     def get_cancel_url(self):
-        return reverse("org-detail", args=[self.object.code])
+        return reverse("orgs:organization_detail", args=[self.object.code])
 
     def service(self, org, c):
         return services.appoint(self.request.user, c["person"], org, c["role"], c["start_date"])
@@ -190,7 +190,7 @@ class PostAdd(ObjectFormView):
         return {"name": f"{post.person.name} {post.organization.name} {gettext(post.get_role_display())}"}
 
     def get_success_url(self, post):
-        return reverse("org-detail", args=[post.organization.code])
+        return reverse("orgs:organization_detail", args=[post.organization.code])
 
 
 class PostEnd(ObjectFormView):
@@ -199,7 +199,7 @@ class PostEnd(ObjectFormView):
     model = Post
     lookup = "pk"
     form_class = EndPostForm
-    template_name = "web/object_form.html"
+    template_name = "ui/object_form.html"
     title = _("免职")
     success_message = _("已免职：%(name)s")
 
@@ -216,4 +216,4 @@ class PostEnd(ObjectFormView):
         return {"name": f"{post.person.name} {post.organization.name} {gettext(post.get_role_display())}"}
 
     def get_success_url(self, post):
-        return reverse("org-detail", args=[post.organization.code])
+        return reverse("orgs:organization_detail", args=[post.organization.code])

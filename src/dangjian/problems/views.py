@@ -10,7 +10,7 @@ from dangjian.accounts.policy import access, may
 from dangjian.accounts.scope import Scope
 from dangjian.orgs.models import Organization
 from dangjian.orgs.queries import subtree_q
-from dangjian.web.generic import ScopedListView, apply_errors, audit_for
+from dangjian.ui.generic import ScopedListView, apply_errors, audit_for
 
 from . import services
 from .forms import TRANSITION_FORMS, ProblemForm
@@ -79,7 +79,7 @@ def problem_new(request):
             apply_errors(form, exc)
         else:
             messages.success(request, gettext("已登记民生问题 %(code)s") % {"code": problem.code})
-            return redirect(f"{reverse('problem-list')}?org={problem.organization.code}")
+            return redirect(f"{reverse('problems:problem_list')}?org={problem.organization.code}")
     problems = Problem.objects.visible_to(request.user)
     categories = (problems.values_list("category", flat=True).annotate(n=Count("id")).order_by("-n")[:100])
     teams = VolunteerTeam.objects.visible_to(request.user).order_by("name")
@@ -109,7 +109,7 @@ def problem_detail(request, pk):
                 messages.success(request, gettext("%(code)s：%(step)s，现为“%(status)s”") % {
                     "code": problem.code, "step": gettext(PROBLEMS[name].label),
                     "status": gettext(problem.get_status_display())})
-                return redirect("problem-detail", problem.pk)
+                return redirect("problems:problem_detail", problem.pk)
     return render(request, "problems/detail.html", {
         "problem": problem, "steps": [(t, forms[t.name]) for t in available],
         "audit": audit_for(problem, viewer=request.user)})

@@ -21,7 +21,7 @@ from dangjian.orgs.models import Tier
 from dangjian.orgs.queries import subtrees_of, tier_distribution, tier_transitions
 from dangjian.problems.models import ProblemStatus
 from dangjian.problems.reports import problem_figures
-from dangjian.web.cache import cached
+from dangjian.audit.cache import cached
 
 TIER_LABELS = dict(Tier.choices) | {None: gettext_noop("未定级")}  # Chinese; translated when shown
 TIER_ORDER = [Tier.ADVANCED, Tier.MIDDLE, Tier.LAGGING, None]
@@ -30,7 +30,7 @@ TIER_ORDER = [Tier.ADVANCED, Tier.MIDDLE, Tier.LAGGING, None]
 @login_not_required
 def favicon(request):
     """/favicon.ico, asked for by browsers whatever the page says: the static icon."""
-    return redirect(static("web/favicon.svg"), permanent=True)
+    return redirect(static("ui/favicon.svg"), permanent=True)
 
 
 def today():
@@ -103,9 +103,9 @@ def dashboard_figures(roots, as_of):
         by_month[r["date"].replace(day=1)] += r["n"]
     problems = problem_figures(roots)
 
-    check_url = reverse("check")
-    org_url = reverse("org-list")
-    problems_url = reverse("problem-list")
+    check_url = reverse("compliance:check")
+    org_url = reverse("orgs:organization_list")
+    problems_url = reverse("problems:problem_list")
     # Translators: a strftime format for the first day of the year in the tier chart's title.
     start = year_start.strftime(gettext("%Y年%m月%d日"))
     charts = {
@@ -125,7 +125,7 @@ def dashboard_figures(roots, as_of):
             "title": gettext("近 12 个月到联系点开展活动次数"),
             "categories": [f"{m:%Y-%m}" for m in months],
             "series": [{"name": gettext("活动"), "data": [by_month.get(m, 0) for m in months]}],
-            "links": [f"{reverse('activity-list')}?month={m:%Y-%m}{org_param}" for m in months],
+            "links": [f"{reverse('contacts:activity_list')}?month={m:%Y-%m}{org_param}" for m in months],
         },
         "problems": {
             "title": gettext("民生问题（按类别，前 15 类）"),

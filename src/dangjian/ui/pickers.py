@@ -30,7 +30,7 @@ PICK_ACTIONS = ("view", "add", "change")
 
 
 def _term(text):
-    from dangjian.orgs.views import search_term
+    from dangjian.ui.generic import search_term
 
     return search_term(text or "")
 
@@ -80,7 +80,7 @@ class Source:
 
 class OrgSource(Source):
     model_label = "orgs.Organization"
-    url_name = "autocomplete-orgs"
+    url_name = "ui:picker_orgs"
 
     def queryset(self, user, action="view", kind=None, **filters):
         qs = super().queryset(user, action)
@@ -108,7 +108,7 @@ class OrgSource(Source):
 
 class PersonSource(Source):
     model_label = "people.Person"
-    url_name = "autocomplete-people"
+    url_name = "ui:picker_people"
 
     def order(self, qs, user):
         from dangjian.people.models import Post
@@ -137,7 +137,7 @@ class PersonSource(Source):
 class TeamSource(Source):
     model_label = "problems.VolunteerTeam"
     key = "pk"
-    url_name = "autocomplete-teams"
+    url_name = "ui:picker_teams"
 
     def search(self, qs, term):
         return qs.filter(name__contains=term)
@@ -166,7 +166,7 @@ def autocomplete(request, source):
         results = src.results(request.user, term, **filters)
     if request.GET.get("format") == "json":
         return JsonResponse({"results": results})
-    return render(request, "web/_picker_options.html", {"results": results, "term": term or ""})
+    return render(request, "ui/_picker_options.html", {"results": results, "term": term or ""})
 
 
 # ------------------------------------------------------------------ the form side
@@ -175,7 +175,7 @@ def autocomplete(request, source):
 class PickerWidget(forms.Widget):
     """A text box showing the chosen name and a hidden input carrying its key."""
 
-    template_name = "web/widgets/picker.html"
+    template_name = "ui/widgets/picker.html"
     input_type = "picker"  # web/_field.html renders the widget itself
 
     def __init__(self, source, attrs=None, kind="", action="view"):

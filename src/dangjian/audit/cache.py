@@ -21,15 +21,3 @@ def cached(name, key, compute, timeout=6 * 3600):
         value = compute()
         cache.set(full_key, value, timeout)
     return value
-
-
-def cached_check(roots, as_of, visit_days):
-    """The rule check of the subtrees of ``roots`` (None: the whole tree), once per data version.
-
-    The check page, its export and the API ask through here, so they share one result.
-    """
-    from dangjian.compliance.rules import run_check
-
-    roots = None if roots is None else list(roots)
-    return cached("check", (None if roots is None else [r.pk for r in roots], as_of, visit_days),
-                  lambda: run_check(as_of=as_of, scope=roots, visit_days=visit_days))

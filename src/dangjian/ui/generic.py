@@ -5,6 +5,7 @@ its ``scope_field``); the queryset it sees is already restricted, so an object
 outside the user's scope is a 404 like any object that does not exist.
 """
 
+import unicodedata
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -150,7 +151,7 @@ class ObjectFormView(ScopedMixin, View):
                 **kwargs}
 
     def get_cancel_url(self):
-        return self.get_success_url(self.object) if self.object is not None else reverse("dashboard")
+        return self.get_success_url(self.object) if self.object is not None else reverse("web:home")
 
     def message_params(self, written):
         return {"name": getattr(written, "name", str(written))}
@@ -208,3 +209,15 @@ class FilteredListView(ScopedListView):
         ctx["filters"] = self.filters
         ctx["count"] = ctx["paginator"].count if ctx.get("paginator") else len(ctx["object_list"])
         return ctx
+
+
+def search_term(text):
+    """The search box's text, trimmed; "" when blank (no search), None when it holds control characters.
+
+    No name or code holds a NUL or another control character, so such a term matches nothing
+    (and never reaches the database: PostgreSQL refuses NUL in a string).
+    """
+    term = text.strip()
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs") for c in term):
+        return None
+    return term

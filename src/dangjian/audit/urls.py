@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "audit"
+
+urlpatterns = [
+    path("audit/", views.AuditList.as_view(), name="event_list"),
+]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.dashboard, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
+]
