@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/dangjian
 DEBS := chromium fonts-noto-cjk
 
-.PHONY: run test test-sqlite test-postgres venv debs postgres bench clean
+.PHONY: run test test-sqlite test-postgres lint venv debs postgres bench clean
 
 venv: $(VENV)/.installed
 
@@ -38,7 +38,11 @@ run: venv
 	$(BIN)/dangjian migrate --no-input
 	$(BIN)/dangjian demo --port $(PORT)
 
-test: venv debs postgres test-sqlite test-postgres
+test: venv debs postgres lint test-sqlite test-postgres
+
+# The layers (ARCHITECTURE.md), as import-linter contracts in .importlinter.
+lint: venv
+	PYTHONPATH=src $(BIN)/lint-imports --no-cache
 
 test-sqlite: venv
 	env -u DATABASE_URL $(BIN)/pytest -q $(PYTEST_ARGS)

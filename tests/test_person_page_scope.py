@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 
 from dangjian.compliance.rules import run_check
 from dangjian.people.models import Person
-from dangjian.people.views import posts_subtree
+from dangjian.people.queries import posts_subtree
 from tests.test_rules_property import AS_OF, Rollback, build, worlds
 
 

@@ -8,4 +8,4 @@ class ComplianceConfig(AppConfig):
     verbose_name = _("制度落实检查")
 
     def ready(self):
-        from . import policy, actions, workflow  # noqa: F401  (who may do what, audit actions; the table guards the status)
+        from . import actions, panels, policy, workflow  # noqa: F401  (who may do what, audit actions; the table guards the status)

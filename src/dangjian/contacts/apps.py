@@ -8,4 +8,4 @@ class ContactsConfig(AppConfig):
     verbose_name = _("联系点")
 
     def ready(self):
-        from . import policy, actions  # noqa: F401  (declarations: who may do what, audit actions)
+        from . import actions, panels, policy  # noqa: F401  (declarations: who may do what, audit actions, page panels)

@@ -9,6 +9,7 @@ from dangjian.accounts.models import Role
 from dangjian.accounts.policy import ADMIN, READERS, Access, declare
 from dangjian.accounts.scope import register_linked_source, subtrees_q
 from dangjian.people.models import Person
+from dangjian.people.queries import register_tie
 
 from .models import Activity, ActivityPhoto, ContactLink
 
@@ -38,4 +39,5 @@ def _linked_orgs(person, day):
     return ContactLink.objects.filter(person=person).active_on(day).values_list("organization_id", flat=True)
 
 
-register_linked_source(_linked_orgs)  # the policy's "linked" access: the organizations a person links today
+register_linked_source(_linked_orgs)
+register_tie(ContactLink)  # a person linked to a branch is tied to the tree there, as by a post  # the policy's "linked" access: the organizations a person links today

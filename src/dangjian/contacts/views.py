@@ -64,16 +64,6 @@ def _save_link(request, form, change, denied, done):
     return None
 
 
-def may_link_for(user, person):
-    """Whether ``user`` may set up links for ``person`` somewhere: the department for anyone, a leader for themselves."""
-    from dangjian.accounts.policy import ADMIN
-
-    scope = Scope.of(user)
-    if scope.is_global or scope.paths(ADMIN):
-        return True
-    return scope.person is not None and person.pk == scope.person.pk and may(user, "add", ContactLink)
-
-
 def _supervisor_only(scope):
     """Whether the user's only roles are a supervisor's (督查): they read and record findings, never links or visits."""
     roles = scope.roles()

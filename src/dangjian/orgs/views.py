@@ -1,7 +1,7 @@
 import unicodedata
 from datetime import date
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.policy import allows_at, may
+from dangjian.ui.panels import render as render_panels
 from dangjian.ui.generic import search_term, ObjectFormView, ScopedDetailView, ScopedListView, audit_for
 
 from . import services
@@ -116,80 +117,35 @@ def org_children(request, code):
     return render(request, "orgs/_children.html", {"children": children})
 
 
-def _team(posts, today):
-    """An organization's posts as its team reads: 书记, 副书记, 委员; current posts before ended ones."""
-    rank = Case(When(role="secretary", then=Value(0)), When(role="deputy", then=Value(1)),
-                default=Value(2), output_field=IntegerField())
-    ended = Case(When(end_date__lt=today, then=Value(1)), default=Value(0), output_field=IntegerField())
-    return posts.annotate(ended=ended, rank=rank).order_by("ended", "rank", "-start_date", "person__name")
-
-
 class OrganizationDetail(ScopedDetailView):
+    """An organization: its own record and tier history here; its team, links, visits, ledger and findings
+    come as the other apps' panels (ui.panels), so this app imports none of them."""
+
     model = Organization
-    scope_field = "path"
     template_name = "orgs/detail.html"
 
     def get_context_data(self, **kwargs):
-        from dangjian.compliance.models import Finding
-        from dangjian.compliance.forms import FindingForm
-        from dangjian.contacts.models import Activity, ContactLink
-        from dangjian.people.models import Post
-        from dangjian.problems.models import Problem
-
         ctx = super().get_context_data(**kwargs)
         org = self.object
         today = timezone.localdate()
-        scope = self.scope
         user = self.request.user
-        ancestors = Organization.objects.visible_to(self.request.user).filter(
+        ancestors = Organization.objects.visible_to(user).filter(
             path__in=[org.path[:i] for i in range(Organization.steplen, len(org.path), Organization.steplen)])
+        panels, related = render_panels(self.request, org)
         ctx.update(
             today=today,
+            panels=panels,
             ancestors=ancestors.order_by("depth"),
             tier_now=Organization.objects.filter(pk=org.pk).annotate(t=tier_on(today)).values_list("t", flat=True)[0],
             children=Organization.objects.filter(subtree_q(org.path), depth=org.depth + 1)
             .annotate(tier_now=tier_on(today)).order_by("path")[:200],
-            posts=_team(Post.objects.filter(organization=org).select_related("person"), today),
             tiers=org.tier_ratings.order_by("-rated_on"),
-            links=ContactLink.objects.filter(organization=org).select_related("person").order_by("-start_date"),
-            **self.records_below(org, user),
-            audit=audit_for(org, organization=org),
+            audit=audit_for(org, organization=org, related=related),
             can_manage=allows_at(user, "change", Organization, org),
-            can_appoint=allows_at(user, "add", Post, org) and allows_at(user, "change", Post, org),
             can_rate=org.is_branch and allows_at(user, "add", TierRating, org),
-            can_write_finding=allows_at(user, "add", Finding, org),
-            finding_form=FindingForm(user=user) if allows_at(user, "add", Finding, org) else None,
-            can_log_problem=allows_at(user, "add", Problem, org),
-            can_log=allows_at(user, "add", Activity, org, person=scope.person),
         )
         return ctx
 
-    LATEST = 10
-
-    def records_below(self, org, user):
-        """The latest activities, problems and findings of ``org``, or of its whole subtree when it has one.
-
-        A committee's or general branch's page answers for everything below it: the rows carry
-        their organization's name, the count is the subtree's, the full list is a link. Three
-        queries and three counts whatever the subtree's size.
-        """
-        from dangjian.compliance.models import Finding
-        from dangjian.contacts.models import Activity
-        from dangjian.problems.models import Problem
-
-        below = subtree_q(org.path, "organization__path") if not org.is_branch else Q(organization=org)
-        activities = Activity.objects.visible_to(user).filter(below)
-        problems = Problem.objects.visible_to(user).filter(below)
-        findings = Finding.objects.visible_to(user).filter(below)
-        return {
-            "subtree": not org.is_branch,
-            "activities": activities.select_related("person", "organization").order_by("-date", "-id")[:self.LATEST],
-            "activity_count": activities.count(),
-            "problems": problems.select_related("organization").order_by("-found_on", "-id")[:self.LATEST],
-            "problem_count": problems.count(),
-            "findings": findings.select_related("author", "person", "organization").order_by("-created_at", "-id")[:10],
-            "finding_count": findings.count(),
-        }
 
 # ------------------------------------------------------------------ keeping the tree (the department)
 

@@ -8,4 +8,4 @@ class PeopleConfig(AppConfig):
     verbose_name = _("人员与任职")
 
     def ready(self):
-        from . import actions, policy  # noqa: F401  (declarations: who may do what, audit actions)
+        from . import actions, panels, pickers, policy  # noqa: F401  (declarations: who may do what, audit actions, page panels)

@@ -7,6 +7,8 @@ ancestors of a node are the prefixes of its path, so "above" is ``path IN (…)`
 path index, on both databases, whatever the depth.
 """
 
+import os
+
 from django.db.models import Case, IntegerField, Q, Value, When
 
 from dangjian.orgs.models import COMMITTEE_KINDS, Organization
@@ -15,6 +17,19 @@ from .models import Post, PostRole
 
 ROLE_ORDER = Case(When(role=PostRole.SECRETARY, then=Value(0)), When(role=PostRole.DEPUTY, then=Value(1)),
                   default=Value(2), output_field=IntegerField())
+
+
+_TIES = [Post]  # the records that tie a person to the tree: posts here, contact links (contacts registers them)
+
+
+def register_tie(model):
+    """Count ``model`` (with ``person`` and ``organization``) among the records that tie a person to the tree."""
+    if model not in _TIES:
+        _TIES.append(model)
+
+
+def ties():
+    return list(_TIES)
 
 
 def ancestor_paths(path, include_self=True):
@@ -57,3 +72,17 @@ def secretaries_above(org, day, include_self=True):
             seen.add(post.organization_id)
             found.append((post.organization, post))
     return found
+
+
+def posts_subtree(person):
+    """The smallest subtree holding every organization where ``person`` holds (or held) a post.
+
+    Every rule checked for one person starts from that person's posts in committees and
+    reaches only the branches below them, so a check of this subtree finds exactly the
+    violations a check of the whole tree finds, at the cost of a banner instead of the
+    province (the lagging-branch set is computed for the scope). None: the whole tree.
+    """
+    paths = list(person.posts.values_list("organization__path", flat=True))
+    common = os.path.commonprefix(paths) if paths else ""
+    common = common[:len(common) - len(common) % Organization.steplen]
+    return Organization.objects.filter(path=common).first() if common else None

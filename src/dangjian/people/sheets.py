@@ -10,6 +10,7 @@ from dangjian.records.tenure import ends_before_start
 from dangjian.workbook import Column, Reference, Sheet, register
 
 from .models import Person, Post, PostRole
+from .queries import ties
 from .validators import id_card_error, mobile_error
 
 _PERSON_REF = "须为本文件“人员”表或系统中已有的人员编号"
@@ -93,10 +94,11 @@ class PersonSheet(Sheet):
 
 
 def _posts_or_links(q):
-    from dangjian.contacts.models import ContactLink
-
-    return (Exists(Post.objects.filter(q, person=OuterRef("pk")))
-            | Exists(ContactLink.objects.filter(q, person=OuterRef("pk"))))
+    """Persons with a post (or another registered tie: a contact link) matching ``q``."""
+    found = Q(pk__in=[])
+    for model in ties():
+        found |= Exists(model.objects.filter(q, person=OuterRef("pk")))
+    return found
 
 
 def belongs_elsewhere(within):

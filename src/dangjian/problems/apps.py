@@ -8,4 +8,4 @@ class ProblemsConfig(AppConfig):
     verbose_name = _("民生问题")
 
     def ready(self):
-        from . import actions, policy, workflow  # noqa: F401  (declarations: who may do what, audit actions, the status's table)
+        from . import actions, panels, pickers, policy, workflow  # noqa: F401  (declarations: who may do what, audit actions, page panels, the status's table)

@@ -106,50 +106,22 @@ class OrgSource(Source):
         return out
 
 
-class PersonSource(Source):
-    model_label = "people.Person"
-    url_name = "ui:picker_people"
-
-    def order(self, qs, user):
-        from dangjian.people.models import Post
-
-        today = timezone.localdate()
-        # The current posts at organizations the user may see: nothing outside the scope shows.
-        current = (Post.objects.visible_to(user)
-                   .filter(Q(start_date__isnull=True) | Q(start_date__lte=today))
-                   .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-                   .select_related("organization").order_by("-start_date"))
-        return qs.order_by("name", "code").prefetch_related(Prefetch("posts", queryset=current,
-                                                                     to_attr="current_posts"))
-
-    def contexts(self, user, rows):
-        out = {}
-        for p in rows:
-            posts = getattr(p, "current_posts", [])
-            out[p.pk] = "；".join(f"{post.organization.name} {gettext(post.get_role_display())}"
-                                 for post in posts[:2])
-        return out
-
-    def label(self, obj):
-        return obj.name
+SOURCES = {"orgs": OrgSource()}  # the apps register theirs: people (people/pickers.py), teams (problems/pickers.py)
 
 
-class TeamSource(Source):
-    model_label = "problems.VolunteerTeam"
-    key = "pk"
-    url_name = "ui:picker_teams"
+class _Registered:
+    """A source by name, looked up when used: forms may be defined before the app that registers it is ready."""
 
-    def search(self, qs, term):
-        return qs.filter(name__contains=term)
+    def __init__(self, name):
+        self.name = name
 
-    def order(self, qs, user):
-        return qs.select_related("organization").order_by("name", "pk")
-
-    def contexts(self, user, rows):
-        return {t.pk: t.organization.name if t.organization_id else "" for t in rows}
+    def __getattr__(self, attr):
+        return getattr(SOURCES[self.name], attr)
 
 
-SOURCES = {"orgs": OrgSource(), "people": PersonSource(), "teams": TeamSource()}
+def register_source(name, source):
+    """Make ``/autocomplete/<name>/`` and the pickers of that name offer ``source``'s records."""
+    SOURCES[name] = source
 
 
 @login_required
@@ -234,7 +206,7 @@ class PickerField(forms.Field):
     }
 
     def __init__(self, *, queryset=None, kind="", action="view", **kwargs):
-        self.source = SOURCES[self.source_name]
+        self.source = _Registered(self.source_name)
         self.kind = kind
         self.action = action
         kwargs.setdefault("widget", PickerWidget(self.source, kind=kind, action=action))
