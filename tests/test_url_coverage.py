@@ -20,8 +20,8 @@ ALLOWED = {
     "ui:picker_orgs": "pickers read through visible_to; tests/crud/test_pickers.py",
     "ui:picker_people": "tests/crud/test_pickers.py",
     "ui:picker_teams": "tests/crud/test_pickers.py",
-    "imports:template": "a blank workbook, the same for everyone; tests/test_template.py",
-    "imports:run_errors": "404 until a check has written the marked workbook; tests/test_import_web.py",
+    "imports:template": "a blank workbook, the same for everyone; tests/imports/test_template.py",
+    "imports:run_errors": "404 until a check has written the marked workbook; tests/imports/test_import_web.py",
 }
 SKIPPED_PREFIXES = ("api/", "i18n/", "static/", "media/")  # the API has its own schema test
 
