@@ -24,3 +24,15 @@ def _tasks_run_at_once(settings):
 def _no_cache_between_tests(settings):
     """Tests build data behind the services' back; cached figures must not leak between them."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+FROZEN_AT = "2026-11-26 10:00:00+08:00"  # a Thursday late in the world's year: the fixtures' dates are 2026's
+
+
+@pytest.fixture
+def frozen_today():
+    """The clock stands still at :data:`FROZEN_AT` ("today" is 2026-11-26 wherever the machine is)."""
+    import time_machine
+
+    with time_machine.travel(FROZEN_AT, tick=False) as traveller:
+        yield traveller

@@ -4,7 +4,7 @@ and an import leaves its trace on every record it created or changed."""
 from dangjian.audit.models import AuditObject
 from dangjian.contacts.models import ContactLink
 from dangjian.people.models import Person, Post
-from tests.test_import_scope import LEFT, OTHER, empty_book, errors, scoped_import, world  # noqa: F401
+from tests.imports.test_import_scope import LEFT, OTHER, empty_book, errors, scoped_import, world  # noqa: F401
 from tests.test_web_scope import client_for
 from tests.workbooks import add_row, write_csv
 

@@ -1,7 +1,7 @@
 """The person page checks only the subtree of the person's posts (people/views.py).
 
 That is a speed-up, not a change of meaning: for every person of every drawn world
-(tests/test_rules_property.py), the check narrowed to ``posts_subtree`` finds exactly
+(tests/compliance/test_rules_property.py), the check narrowed to ``posts_subtree`` finds exactly
 the violations of the check over the whole tree.
 """
 
@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from dangjian.compliance.rules import run_check
 from dangjian.people.models import Person
 from dangjian.people.queries import posts_subtree
-from tests.test_rules_property import AS_OF, Rollback, build, worlds
+from tests.compliance.test_rules_property import AS_OF, Rollback, build, worlds
 
 
 @settings(max_examples=60, deadline=None,

@@ -32,6 +32,12 @@ EVIL = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)<
 HTML = b"<!doctype html><script>fetch('/api/links').then(r => r.text()).then(alert)</script>"
 
 
+@pytest.fixture(autouse=True)
+def _frozen(frozen_today):
+    """"Today" is conftest.FROZEN_AT's day: no test here straddles a midnight."""
+    return frozen_today
+
+
 def today():
     return timezone.localdate()
 

@@ -580,7 +580,7 @@ def test_json_with_scope_and_visit_days(busy, capsys):
         ("lagging-branch-uncovered", None, "B21"), ("visit-overdue", "P3", "B12")]
 
 
-def test_as_of_defaults_to_today(county, capsys):
+def test_as_of_defaults_to_today(county, capsys, frozen_today):  # the clock stands still: no midnight race
     out = json.loads(run_command(capsys, "--format", "json"))
     assert out["as_of"] == date.today().isoformat()
 

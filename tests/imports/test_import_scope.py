@@ -16,7 +16,7 @@ from dangjian.imports.services import Importer
 from dangjian.orgs.models import Organization
 from dangjian.people.models import Person, Post
 from dangjian.problems.models import Problem
-from tests.test_import import run_import
+from tests.imports.test_import import run_import
 from tests.workbooks import add_row, base, write_csv, write_xlsx
 
 LEFT = "15290100"  # 阿拉善左旗委: the administrator's banner
