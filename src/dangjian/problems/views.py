@@ -11,10 +11,11 @@ from dangjian.accounts.scope import Scope
 from dangjian.orgs.models import Organization
 from dangjian.orgs.queries import subtree_q
 from dangjian.ui.generic import ScopedListView, apply_errors, audit_for
+from dangjian.ui.pickers import filter_org, org_filter_picker
 
 from . import services
 from .forms import TRANSITION_FORMS, ProblemForm
-from .models import Problem, ProblemStatus, VolunteerTeam
+from .models import Problem, ProblemStatus
 from .reports import problem_figures
 from .workflow import PROBLEMS
 
@@ -28,9 +29,8 @@ class ProblemList(ScopedListView):
     def get_queryset(self):
         qs = super().get_queryset()
         p = self.request.GET
-        self.within = None
-        if p.get("org"):
-            self.within = get_object_or_404(Organization.objects.visible_to(self.request.user), code=p["org"])
+        self.within = filter_org(self.request)
+        if self.within is not None:
             qs = qs.filter(subtree_q(self.within.path, "organization__path"))
         self.scoped = qs
         if p.get("category"):
@@ -43,6 +43,7 @@ class ProblemList(ScopedListView):
         ctx = super().get_context_data(**kwargs)
         ctx.update(figures=problem_figures(queryset=self.scoped), statuses=ProblemStatus.choices,
                    within=self.within, params=self.request.GET,
+                   org_picker=org_filter_picker(self.request.user, self.within),
                    can_log=may(self.request.user, "add", Problem),
                    # The rows this user may move on (a supervisor reads the ledger, never keeps it).
                    actionable=_actionable(self.request.user, ctx["object_list"]))
@@ -82,9 +83,7 @@ def problem_new(request):
             return redirect(f"{reverse('problems:problem_list')}?org={problem.organization.code}")
     problems = Problem.objects.visible_to(request.user)
     categories = (problems.values_list("category", flat=True).annotate(n=Count("id")).order_by("-n")[:100])
-    teams = VolunteerTeam.objects.visible_to(request.user).order_by("name")
-    return render(request, "problems/problem_form.html", {
-        "form": form, "categories": list(categories), "teams": teams.values_list("name", flat=True)[:300]})
+    return render(request, "problems/problem_form.html", {"form": form, "categories": list(categories)})
 
 
 def problem_detail(request, pk):
