@@ -4,6 +4,8 @@ The list pages' organization filters (the ledger, activities, findings, the chec
 ``?org=CODE`` still works in a link, the visible control picks by name.
 """
 
+import re
+
 from dangjian.problems.models import Problem, VolunteerTeam
 from tests.test_web_scope import client_for, world  # noqa: F401  (the fixture)
 
@@ -75,3 +77,24 @@ def test_list_filters_pick_the_organization_by_name(world):  # noqa: F811
     # …and a name outside the scope is said, never found.
     html = c.get("/problems/", {"org_text": "乙旗委"}, follow=True).content.decode()
     assert "没有找到组织“乙旗委”" in html and "民生问题台账 · 乙旗委" not in html
+
+
+def test_a_refused_choice_is_marked_on_the_box(world):  # noqa: F811
+    page = client_for(world.users["a_admin"]).post("/problems/new/", {
+        "organization": "", "organization_text": "乙嘎查党支部", "category": "道路", "description": "x",
+        "found_on": "2026-01-05"}).content.decode()
+    box = re.search(r'<input type="text" name="organization_text"[^>]*>', page).group(0)
+    assert "is-invalid" in box and 'aria-invalid="true"' in box
+
+
+def test_a_team_member_finds_the_branch_they_link_not_their_committee(world):  # noqa: F811
+    # 书记抓书记: a team member keeps the ledger where they link, so that branch is filled in.
+    page = client_for(world.users["a_leader"]).get("/problems/new/").content.decode()
+    assert 'name="organization" value=""' in page and 'value="甲旗委"' not in page
+    world.link("PA", "A1S", "联系点", start="2024-01-01")
+    page = client_for(world.users["a_leader"]).get("/problems/new/").content.decode()
+    assert 'name="organization" value="A1S"' in page
+    assert "我的联系点：" in page and 'data-pick="id_organization" data-value="A1S"' in page
+    r = client_for(world.users["a_leader"]).post("/problems/new/", {
+        "organization": "A1S", "category": "道路", "description": "联系点的路", "found_on": "2026-01-05"})
+    assert r.status_code == 302 and Problem.objects.filter(description="联系点的路").exists()

@@ -210,7 +210,9 @@ class PickerWidget(forms.Widget):
         widget = ctx["widget"]
         widget.update(key=key, label=self.source.label(obj) if obj is not None else (value or ""),
                       code=getattr(obj, "code", "") if obj is not None else "", url=url,
-                      list_id=f"{widget['attrs'].get('id', name)}_list")
+                      list_id=f"{widget['attrs'].get('id', name)}_list",
+                      # A field with errors (Django marks it aria-invalid): the box is red, as every other box.
+                      invalid=widget["attrs"].get("aria-invalid") == "true")
         return ctx
 
     def source_lookup(self, value):
