@@ -140,7 +140,7 @@ def _rows(violations, committee_posts):
     and 10,000 rule-title comparisons, most of the page's time at province scale.
     ``committee_posts``: person code → [(org URL, org name, role)] for person-only rows.
     """
-    titles = {r.id: r.title for r in RULES}
+    titles = {r.id: gettext(r.title) for r in RULES}  # the rules keep Chinese titles; the page its language
     person_url, org_url = _url_for_code("people:person_detail"), _url_for_code("orgs:organization_detail")
     return [(v, titles.get(v.rule, v.rule), person_url(v.person) if v.person else "",
              org_url(v.org) if v.org else "",
