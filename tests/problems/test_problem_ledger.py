@@ -73,7 +73,9 @@ def test_a_supervisor_reads_the_ledger_but_does_not_keep_it(world):  # noqa: F81
 
 def test_a_secretary_finds_their_branch_filled_in(world):  # noqa: F811
     page = client_for(world.users["a_branch"]).get("/problems/new/").content.decode()
-    assert 'name="organization" id="id_organization" value="A1S"' in page
+    # The picker shows the branch by name and carries its code.
+    assert 'name="organization_text" id="id_organization" value="甲嘎查党支部"' in page
+    assert 'name="organization" value="A1S"' in page
 
 
 def test_another_banner_s_team_is_not_offered_nor_taken(world):  # noqa: F811
@@ -82,8 +84,8 @@ def test_another_banner_s_team_is_not_offered_nor_taken(world):  # noqa: F811
     VolunteerTeam.objects.create(name="乙旗第一服务队", organization=world.orgs["B"])
     VolunteerTeam.objects.create(name="甲旗第一服务队", organization=world.orgs["A"])
     c = client_for(world.users["a_admin"])
-    form = c.get("/problems/new/").content.decode()
-    assert "甲旗第一服务队" in form and "乙旗第一服务队" not in form
+    offered = c.get("/autocomplete/teams/", {"q": "第一服务队", "format": "json"}).json()["results"]
+    assert [t["name"] for t in offered] == ["甲旗第一服务队"]
     page = c.post("/problems/new/", {"organization": "A1S", "category": "道路", "description": "x",
                                      "found_on": "2026-01-01", "team": "乙旗第一服务队"}).content.decode()
     assert "服务队“乙旗第一服务队”不存在" in page

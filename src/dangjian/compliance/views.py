@@ -23,6 +23,7 @@ from dangjian.orgs.models import Organization
 from dangjian.orgs.queries import subtree_q
 from dangjian.compliance.cache import cached_check
 from dangjian.ui.generic import ScopedListView, audit_for, error_text
+from dangjian.ui.pickers import filter_org, org_filter_picker
 
 from .exports import check_to_xlsx
 from .forms import FindingForm
@@ -61,6 +62,10 @@ def _check_from_request(request, say=True):
             visit_days = wanted
     roots = None
     code = (p.get("org") or "").strip()
+    if not code and (p.get("org_text") or "").strip():
+        # Without the script the picker sends only the typed text: a code or a unique exact name.
+        named = filter_org(request) if say else None
+        code = named.code if named is not None else ""
     if code:
         try:
             roots = scope.page_roots(code) if "\x00" not in code else None
@@ -90,6 +95,8 @@ def check(request):
     violations = [v for v in result.violations if not rule or v.rule == rule]
     shown = violations[:2000]
     params = request.GET.copy()
+    if params.pop("org_text", None) and root is not None and not params.get("org"):
+        params["org"] = root.code  # the export checks the organization the typed name found
     if params.get("org") and (root is None or params["org"] != root.code):
         params.pop("org")  # the export checks what the page shows, not the code it could not find
         if root is not None:
@@ -98,7 +105,7 @@ def check(request):
         "result": result, "root": root, "rules": RULES, "rule": rule,
         "rows": _rows(shown, _committee_posts(shown, result.as_of, Scope.of(request.user))),
         "truncated": len(violations) > 2000, "total": len(violations),
-        "params": params.urlencode(),
+        "params": params.urlencode(), "org_picker": org_filter_picker(request.user, root),
     })
 
 
@@ -133,7 +140,7 @@ def _rows(violations, committee_posts):
     and 10,000 rule-title comparisons, most of the page's time at province scale.
     ``committee_posts``: person code → [(org URL, org name, role)] for person-only rows.
     """
-    titles = {r.id: r.title for r in RULES}
+    titles = {r.id: gettext(r.title) for r in RULES}  # the rules keep Chinese titles; the page its language
     person_url, org_url = _url_for_code("people:person_detail"), _url_for_code("orgs:organization_detail")
     return [(v, titles.get(v.rule, v.rule), person_url(v.person) if v.person else "",
              org_url(v.org) if v.org else "",
@@ -194,9 +201,8 @@ class FindingList(ScopedListView):
         p = self.request.GET
         qs = (super().get_queryset().select_related("organization", "person", "author")
               .annotate(reply_count=Count("replies")).order_by("-created_at", "-id"))
-        self.within = None
-        if p.get("org"):
-            self.within = get_object_or_404(Organization.objects.visible_to(self.request.user), code=p["org"])
+        self.within = filter_org(self.request)
+        if self.within is not None:
             qs = qs.filter(subtree_q(self.within.path, "organization__path"))
         if p.get("status") in FindingStatus.values:
             qs = qs.filter(status=p["status"])
@@ -208,6 +214,7 @@ class FindingList(ScopedListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs, within=self.within, params=self.request.GET,
+                                        org_picker=org_filter_picker(self.request.user, self.within),
                                         statuses=FindingStatus.choices, authors=self.authors)
 
 

@@ -1,6 +1,6 @@
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext_lazy as _
 
 from dangjian.orgs.models import Organization
 from dangjian.people.models import Person
@@ -17,23 +17,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class CodeChoiceField(forms.CharField):
-    """An organization or person chosen by code, looked up inside a queryset (the user's scope)."""
-
-    def __init__(self, queryset=None, **kwargs):
-        self.queryset = queryset
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        obj = self.queryset.filter(code=value.strip()).first()
-        if obj is None:
-            raise forms.ValidationError(gettext("编码“%(code)s”不存在或不在您的权限范围内") % {"code": value})
-        return obj
 
 
 class MultipleFileInput(forms.ClearableFileInput):

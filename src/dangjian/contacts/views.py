@@ -12,10 +12,10 @@ from dangjian.accounts.policy import allows_at, may
 from dangjian.accounts.models import Role
 from dangjian.accounts.scope import Scope
 from dangjian.compliance.feedback import link_feedback
-from dangjian.orgs.models import COMMITTEE_KINDS, Organization
 from dangjian.orgs.queries import subtree_q
 from dangjian.people.models import Person
 from dangjian.ui.generic import ScopedListView, apply_errors
+from dangjian.ui.pickers import filter_org, org_filter_picker
 
 from . import photos as photo_files
 from . import services
@@ -174,9 +174,8 @@ class ActivityList(ScopedListView):
     def get_queryset(self):
         qs = super().get_queryset().select_related("person", "organization").order_by("-date", "-id")
         p = self.request.GET
-        self.within = None
-        if p.get("org"):
-            self.within = get_object_or_404(Organization.objects.visible_to(self.request.user), code=p["org"])
+        self.within = filter_org(self.request)
+        if self.within is not None:
             qs = qs.filter(subtree_q(self.within.path, "organization__path"))
         if p.get("kind") in ActivityKind.values:
             qs = qs.filter(kind=p["kind"])
@@ -200,14 +199,9 @@ class ActivityList(ScopedListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        # The organization filter offers the committees in scope (each one's subtree), in tree order.
-        committees = list(Organization.objects.visible_to(self.request.user).filter(kind__in=COMMITTEE_KINDS)
-                          .order_by("path").only("code", "name", "depth"))
-        if self.within is not None and self.within not in committees:
-            committees.insert(0, self.within)
-        top = min((o.depth for o in committees), default=1)
+        # The organization filter: any organization in scope (its subtree), picked by name.
         ctx.update(within=self.within, kinds=ActivityKind.choices, params=self.request.GET,
-                   org_choices=[(o.code, "\u3000" * (o.depth - top) + o.name) for o in committees])
+                   org_picker=org_filter_picker(self.request.user, self.within))
         return ctx
 
 

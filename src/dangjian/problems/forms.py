@@ -1,39 +1,27 @@
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext_lazy as _
 
-from dangjian.contacts.forms import CodeChoiceField, DateInput
-from dangjian.orgs.models import Organization
-
-from .models import VolunteerTeam
+from dangjian.contacts.forms import DateInput
+from dangjian.ui.pickers import OrganizationChoiceField, TeamChoiceField, bind_pickers
 
 class ProblemForm(forms.Form):
-    organization = CodeChoiceField(label=_("组织编码"), queryset=Organization.objects.none())
+    organization = OrganizationChoiceField(label=_("发现问题的组织"))
     category = forms.CharField(label=_("问题类别"), max_length=100,
                                widget=forms.TextInput(attrs={"list": "categories", "autocomplete": "off"}))
     description = forms.CharField(label=_("问题描述"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3}))
     found_on = forms.DateField(label=_("发现日期"), widget=DateInput())
-    team = forms.CharField(label=_("服务队"), required=False,
-                           widget=forms.TextInput(attrs={"list": "teams", "autocomplete": "off"}))
+    team = TeamChoiceField(label=_("服务队"), required=False,
+                           error_messages={"invalid_choice": _("服务队“%(value)s”不存在或不在您的权限范围内，请从列表中选择")})
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.scope = scope
         # Where the user may log problems is the service's to say (problems/policy.py); any organization
-        # in scope can be named here.
-        self.fields["organization"].queryset = Organization.objects.visible_to(scope.user)
+        # in scope can be named here. A team: one of the user's scope, or one no organization claims
+        # (teams named in an import) — the picker's source says which (ui/pickers.py: TeamSource).
+        bind_pickers(self, scope.user)
         self.fields["found_on"].initial = timezone.localdate()
-
-    def clean_team(self):
-        name = (self.cleaned_data.get("team") or "").strip()
-        if not name:
-            return None
-        # A team of the user's scope, or one no organization claims (teams named in an import).
-        team = (VolunteerTeam.objects.visible_to(self.scope.user)
-                | VolunteerTeam.objects.filter(organization__isnull=True)).filter(name=name).first()
-        if team is None:
-            raise forms.ValidationError(gettext("服务队“%(name)s”不存在") % {"name": name})
-        return team
 
 
 class TakeUpForm(forms.Form):

@@ -8,6 +8,13 @@ class TeamSource(Source):
     key = "pk"
     url_name = "ui:picker_teams"
 
+    def queryset(self, user, action="view", **filters):
+        qs = super().queryset(user, action)
+        if action != "view":
+            return qs
+        # Teams named in an import belong to no organization: anyone who logs problems may pick them.
+        return qs | self.model.objects.filter(organization__isnull=True)
+
     def search(self, qs, term):
         return qs.filter(name__contains=term)
 

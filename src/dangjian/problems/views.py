@@ -6,15 +6,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from dangjian.accounts.policy import access, may
+from dangjian.accounts.policy import access, allows_at, may
 from dangjian.accounts.scope import Scope
 from dangjian.orgs.models import Organization
 from dangjian.orgs.queries import subtree_q
 from dangjian.ui.generic import ScopedListView, apply_errors, audit_for
+from dangjian.ui.pickers import filter_org, org_filter_picker
 
 from . import services
 from .forms import TRANSITION_FORMS, ProblemForm
-from .models import Problem, ProblemStatus, VolunteerTeam
+from .models import Problem, ProblemStatus
 from .reports import problem_figures
 from .workflow import PROBLEMS
 
@@ -28,9 +29,8 @@ class ProblemList(ScopedListView):
     def get_queryset(self):
         qs = super().get_queryset()
         p = self.request.GET
-        self.within = None
-        if p.get("org"):
-            self.within = get_object_or_404(Organization.objects.visible_to(self.request.user), code=p["org"])
+        self.within = filter_org(self.request)
+        if self.within is not None:
             qs = qs.filter(subtree_q(self.within.path, "organization__path"))
         self.scoped = qs
         if p.get("category"):
@@ -43,6 +43,7 @@ class ProblemList(ScopedListView):
         ctx = super().get_context_data(**kwargs)
         ctx.update(figures=problem_figures(queryset=self.scoped), statuses=ProblemStatus.choices,
                    within=self.within, params=self.request.GET,
+                   org_picker=org_filter_picker(self.request.user, self.within),
                    can_log=may(self.request.user, "add", Problem),
                    # The rows this user may move on (a supervisor reads the ledger, never keeps it).
                    actionable=_actionable(self.request.user, ctx["object_list"]))
@@ -63,9 +64,16 @@ def problem_new(request):
     if not may(request.user, "add", Problem):
         raise Http404
     org = request.GET.get("org", "")
-    roots = scope.roots(access(Problem, "add").all_roles)
-    if not org and len(roots) == 1:  # a branch secretary has one branch: theirs, already filled in
+    rule = access(Problem, "add")
+    # Where the user keeps the ledger outright (the department, a branch secretary's branch), and where
+    # a team member keeps it because they link it today (书记抓书记: not at every branch of the banner).
+    roots = scope.roots(rule.roles)
+    linked = [o for o in Organization.objects.filter(pk__in=scope.linked_org_ids()).order_by("name")
+              if allows_at(request.user, "add", Problem, o)] if rule.linked else []
+    if not org and len(roots) == 1 and not linked:  # a branch secretary has one branch: theirs, already filled in
         org = Organization.objects.filter(pk=roots[0][1]).values_list("code", flat=True).first() or ""
+    elif not org and not roots and len(linked) == 1:  # a team member who links one branch: that one
+        org = linked[0].code
     initial = {"organization": org}
     form = ProblemForm(request.POST or None, scope=scope, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -82,9 +90,8 @@ def problem_new(request):
             return redirect(f"{reverse('problems:problem_list')}?org={problem.organization.code}")
     problems = Problem.objects.visible_to(request.user)
     categories = (problems.values_list("category", flat=True).annotate(n=Count("id")).order_by("-n")[:100])
-    teams = VolunteerTeam.objects.visible_to(request.user).order_by("name")
-    return render(request, "problems/problem_form.html", {
-        "form": form, "categories": list(categories), "teams": teams.values_list("name", flat=True)[:300]})
+    return render(request, "problems/problem_form.html", {"form": form, "categories": list(categories),
+                                                          "linked": linked})
 
 
 def problem_detail(request, pk):

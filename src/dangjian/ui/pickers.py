@@ -175,7 +175,9 @@ class PickerWidget(forms.Widget):
         widget = ctx["widget"]
         widget.update(key=key, label=self.source.label(obj) if obj is not None else (value or ""),
                       code=getattr(obj, "code", "") if obj is not None else "", url=url,
-                      list_id=f"{widget['attrs'].get('id', name)}_list")
+                      list_id=f"{widget['attrs'].get('id', name)}_list",
+                      # A field with errors (Django marks it aria-invalid): the box is red, as every other box.
+                      invalid=widget["attrs"].get("aria-invalid") == "true")
         return ctx
 
     def source_lookup(self, value):
@@ -245,7 +247,7 @@ class PickerField(forms.Field):
         return value
 
     def bind(self, user):
-        self.queryset = self.source.model.objects.visible_to(user, self.action)
+        self.queryset = self.source.queryset(user, self.action)
 
 
 class OrganizationChoiceField(PickerField):
@@ -266,3 +268,52 @@ def bind_pickers(form, user):
         if isinstance(field, PickerField):
             field.bind(user)
     return form
+
+
+# ------------------------------------------------------------------ a list's organization filter
+
+
+class OrgFilterForm(forms.Form):
+    org = OrganizationChoiceField(label=_("组织（含下级）"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        bind_pickers(self, user)
+
+
+def org_filter_picker(user, org=None):
+    """The visible control of a list's organization filter: a picker (``id="f-org"``) showing ``org`` by name.
+
+    It submits ``org`` (the chosen code) and ``org_text`` (what is typed): read them back with
+    :func:`filter_org`.
+    """
+    form = OrgFilterForm(user=user, initial={"org": org.code if org is not None else ""}, auto_id="f-%s")
+    return form["org"]
+
+
+def filter_org(request, name="org"):
+    """The organization a list's filter names, inside the user's scope, or None.
+
+    ``?org=CODE`` (the picker's hidden key, or a link); without a choice, the typed text
+    (``org_text``) looked up as a code or a unique exact name. A code outside the scope is a
+    404 (as the lists always said); typed text that names nothing is said and ignored.
+    """
+    from django.contrib import messages
+    from django.http import Http404
+
+    from dangjian.orgs.models import Organization
+
+    qs = Organization.objects.visible_to(request.user)
+    code = (request.GET.get(name) or "").strip()
+    if code:
+        found = qs.filter(code=code).first() if "\x00" not in code else None
+        if found is None:
+            raise Http404
+        return found
+    text = (request.GET.get(f"{name}_text") or "").strip()
+    if not text or "\x00" in text:
+        return None
+    found = _lookup(qs, SOURCES["orgs"], text)
+    if found is None:
+        messages.warning(request, gettext("没有找到组织“%(name)s”，或它不在您的范围内；请从列表中选择") % {"name": text})
+    return found

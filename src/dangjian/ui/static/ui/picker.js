@@ -55,8 +55,12 @@
     later(p);
   });
   document.addEventListener("focusin", function (e) {
-    if (e.target.classList && e.target.classList.contains("picker-text") && !parts(e.target).value.value) {
+    if (!e.target.classList || !e.target.classList.contains("picker-text")) { return; }
+    if (!parts(e.target).value.value) {
       later(parts(e.target));
+    } else {
+      // A name already chosen (a pre-filled branch, the current parent): typing replaces it, not appends.
+      e.target.select();
     }
   });
   document.addEventListener("focusout", function (e) {
