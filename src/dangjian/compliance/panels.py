@@ -11,7 +11,6 @@ from dangjian.ui.panels import Panel, register
 
 from dangjian.people.queries import posts_subtree
 
-from .forms import FindingForm
 from .models import Finding
 from .rules import RULES_BY_ID, run_check
 
@@ -21,6 +20,8 @@ def _org_actions(request, org):
 
 
 def _org_findings(request, org):
+    from .forms import FindingForm  # the forms (and django.forms) load with the first page, not with every command
+
     user = request.user
     below = subtree_q(org.path, "organization__path") if not org.is_branch else Q(organization=org)
     findings = Finding.objects.visible_to(user).filter(below)

@@ -4,7 +4,7 @@ apps declare (``<app>/sheets.py``), with the import's audit event.
 Validate everything, then write everything, or nothing; see :mod:`dangjian.workbook.engine`.
 """
 
-from dangjian.audit.services import link_objects, record
+from dangjian.audit.services import link_ids, record
 from dangjian.workbook import ImportReport, RowError, Run
 from dangjian.workbook.engine import refresh_statistics
 
@@ -31,11 +31,8 @@ class Importer(Run):
         changes = {s: dict(c) for s, c in self.report.counts.items()}
         event = record("workbook imported", actor=self.actor, label="" if self.actor else "命令行导入",
                        organization=self.audit_org, after={"file": self.display_name, "counts": changes})
-        orgs = self.touched.get("orgs.organization", set())
-        link_objects(event, (("orgs.organization", pk, pk) for pk in orgs))
         for label, ids in self.touched.items():
-            if label != "orgs.organization":
-                link_objects(event, ((label, pk, None) for pk in ids))
+            link_ids(event, label, ids, own_organization=label == "orgs.organization")
 
 
 def import_workbook(path, dry_run=False, actor=None):

@@ -8,4 +8,8 @@ class PeopleConfig(AppConfig):
     verbose_name = _("人员与任职")
 
     def ready(self):
-        from . import actions, panels, pickers, policy  # noqa: F401  (declarations: who may do what, audit actions, page panels)
+        from . import actions, panels, policy  # noqa: F401  (declarations: who may do what, audit actions, page panels)
+
+        from dangjian.ui.sources import register_source
+
+        register_source("people", "dangjian.people.pickers.PersonSource")  # picked by name (ui.pickers)

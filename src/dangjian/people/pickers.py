@@ -4,7 +4,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from dangjian.ui.pickers import Source, register_source
+from dangjian.ui.pickers import Source
 
 
 class PersonSource(Source):
@@ -34,5 +34,3 @@ class PersonSource(Source):
     def label(self, obj):
         return obj.name
 
-
-register_source("people", PersonSource())

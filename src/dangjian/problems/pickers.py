@@ -1,6 +1,6 @@
 """Volunteer teams picked by name (ui.pickers), with their organization as the line of context."""
 
-from dangjian.ui.pickers import Source, register_source
+from dangjian.ui.pickers import Source
 
 
 class TeamSource(Source):
@@ -24,5 +24,3 @@ class TeamSource(Source):
     def contexts(self, user, rows):
         return {t.pk: t.organization.name if t.organization_id else "" for t in rows}
 
-
-register_source("teams", TeamSource())

@@ -14,8 +14,6 @@ return ``audit_related``: records whose audit events belong in the page's 修改
 from dataclasses import dataclass
 from typing import Callable
 
-from django.template.loader import render_to_string
-
 SLOTS = ("actions", "top", "left", "right")
 
 
@@ -47,6 +45,8 @@ def registered(model):
 
 def render(request, obj, base_context=None):
     """{slot: [html, …]} and the records the panels name for the audit, for one record's page."""
+    from django.template.loader import render_to_string
+
     html = {slot: [] for slot in SLOTS}
     related = []
     for panel in registered(type(obj)):

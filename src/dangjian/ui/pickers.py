@@ -106,7 +106,7 @@ class OrgSource(Source):
         return out
 
 
-SOURCES = {"orgs": OrgSource()}  # the apps register theirs: people (people/pickers.py), teams (problems/pickers.py)
+SOURCES = {"orgs": OrgSource()}  # the apps register theirs (ui.sources): people (people/pickers.py), teams (problems/pickers.py)
 
 
 class _Registered:
@@ -116,18 +116,24 @@ class _Registered:
         self.name = name
 
     def __getattr__(self, attr):
-        return getattr(SOURCES[self.name], attr)
+        return getattr(source(self.name), attr)
 
 
-def register_source(name, source):
-    """Make ``/autocomplete/<name>/`` and the pickers of that name offer ``source``'s records."""
-    SOURCES[name] = source
+def source(name):
+    """The source registered as ``name`` (ui.sources: a dotted path, imported on first use)."""
+    if name not in SOURCES:
+        from django.utils.module_loading import import_string
+
+        from .sources import registered
+
+        SOURCES[name] = import_string(registered()[name])()
+    return SOURCES[name]
 
 
 @login_required
 def autocomplete(request, source):
     """htmx: the options for a picker (HTML), or ``?format=json`` for scripts and tests."""
-    src = SOURCES[source]
+    src = globals()["source"](source)
     term = _term(request.GET.get("q"))
     filters = {"kind": request.GET.get("kind", "")} if source == "orgs" else {}
     # A picker for a write offers only the records the user may take that action on (a parent to add under).
