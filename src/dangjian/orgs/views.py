@@ -1,4 +1,3 @@
-import unicodedata
 from datetime import date
 
 from django.db.models import Q

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 from dangjian.accounts.policy import allows, allows_at, ensure
 from dangjian.audit.services import record
 
-from .models import Person, Post, PostRole, mask_id_card, mask_mobile
+from .models import Post, PostRole, mask_id_card, mask_mobile
 from .validators import _MOBILE_RE as MOBILE_RE, id_card_check_digit, id_card_error
 
 EARLIEST = date(1949, 10, 1)

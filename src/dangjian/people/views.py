@@ -1,12 +1,10 @@
-import os
-
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
-from dangjian.accounts.policy import allows, allows_at
+from dangjian.accounts.policy import allows
 from dangjian.accounts.scope import Scope
 from dangjian.orgs.models import Organization, OrgKind
 from dangjian.orgs.queries import subtree_q

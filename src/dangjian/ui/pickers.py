@@ -17,12 +17,11 @@ looked up as a code or a unique exact name.
 from django import forms
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
 LIMIT = 20

@@ -27,7 +27,7 @@ from typing import Callable
 
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models.signals import post_init, post_save, pre_save
+from django.db.models.signals import post_save, pre_save
 from django.utils.translation import gettext_noop
 
 __all__ = ["Transition", "Workflow", "StateAssignmentError", "always", "nobody"]
@@ -91,7 +91,18 @@ class Workflow:
         self.snapshot = snapshot
         self.organization = organization or (lambda obj: getattr(obj, "organization", None))
         self.related = related
-        post_init.connect(self._remember, sender=model, weak=False)
+        # The state as loaded, remembered where rows come from the database (``from_db``), not on every
+        # ``__init__``: a post_init receiver would make Django signal for every instance of every model
+        # (an import builds 600,000 of them), and a new row cannot have been assigned behind its table.
+        remember = self._remember
+        loaded = model.from_db.__func__
+
+        def from_db(cls, db, field_names, values):
+            instance = loaded(cls, db, field_names, values)
+            remember(cls, instance)
+            return instance
+
+        model.from_db = classmethod(from_db)
         post_save.connect(self._remember, sender=model, weak=False)
         pre_save.connect(self._refuse_assignment, sender=model, weak=False)
 
