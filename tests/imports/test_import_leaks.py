@@ -45,3 +45,17 @@ def test_an_imported_branch_s_page_shows_the_import_that_made_it(world, tmp_path
     add_row(book, "人员", 人员编号="2001", 姓名="赵六")
     assert scoped_import(admin, write_csv(tmp_path / "same", book)).ok
     assert AuditObject.objects.count() == before
+
+
+def test_a_changed_post_ties_the_import_to_its_organization(world, tmp_path):  # noqa: F811
+    """Ending 赵六's post by import shows on 额济纳旗委's page, not only in the import's own entry."""
+    from dangjian.audit.models import AuditEvent
+    from dangjian.imports.services import Importer
+
+    book = empty_book("任职")
+    add_row(book, "任职", 人员编号="2001", 组织编码=OTHER, 职务="书记", 任职日期="2021-01-01", 免职日期="2026-06-30")
+    assert Importer(write_csv(tmp_path / "ended", book)).run().ok
+    event = AuditEvent.objects.filter(action="workbook imported").order_by("-id").first()
+    other = Post.objects.get(person__code="2001").organization
+    assert AuditObject.objects.filter(event=event, object_type="orgs.organization",
+                                      object_id=str(other.pk)).exists()

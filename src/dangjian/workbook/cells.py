@@ -30,7 +30,8 @@ def clean_cell(column, raw):
             except ValueError:
                 pass
         return None, f"日期无效：“{text}”，应为 YYYY-MM-DD"
-    text = as_text(raw)
+    # as_text(), written out: this runs for every cell of a province's workbook, twice.
+    text = raw if isinstance(raw, str) else (raw.isoformat() if hasattr(raw, "isoformat") else str(raw))
     if column.kind == "choice":
         if text in column.choices:
             return column.choices[text], None

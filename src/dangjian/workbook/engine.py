@@ -114,24 +114,29 @@ class Run:
                 for column in spec.columns:
                     if column.required and column.name not in header:
                         self.error(sheet, number, column.name, "缺少必填列")
+                # Each column with its place in this file's header, worked out once per sheet, not per cell.
+                placed = [(column, column.name, header.get(column.name)) for column in spec.columns]
                 continue
             if not any(c not in ("", None) for c in cells):
                 continue
             values, errors = {}, []
-            for column in spec.columns:
-                i = header.get(column.name)
-                raw = cells[i] if i is not None and i < len(cells) else ""
-                if i is None and column.required:
-                    # Reported once for the header: the row is marked bad without a message of its
-                    # own, and its other cells and its key are still checked (no cascade of errors
-                    # about codes this sheet does hold).
-                    values[column.name] = None
-                    errors.append((column.name, None))
-                    continue
+            width = len(cells)
+            for column, name, i in placed:
+                if i is None:
+                    if column.required:
+                        # Reported once for the header: the row is marked bad without a message of its
+                        # own, and its other cells and its key are still checked (no cascade of errors
+                        # about codes this sheet does hold).
+                        values[name] = None
+                        errors.append((name, None))
+                        continue
+                    raw = ""
+                else:
+                    raw = cells[i] if i < width else ""
                 value, message = clean_cell(column, raw)
-                values[column.name] = value
+                values[name] = value
                 if message:
-                    errors.append((column.name, message))
+                    errors.append((name, message))
             yield number, values, errors
 
     def _source_rows(self, sheet):
@@ -177,7 +182,8 @@ class Run:
             elif found[1] != values:
                 self.report.count(sheet, "updated")
                 if not self.dry_run:
-                    update.append(model(id=found[0], **dict(zip(value_fields, values)), **extra))
+                    update.append(model(id=found[0], **dict(zip(key_fields, key)), **dict(zip(value_fields, values)),
+                                        **extra))  # the key too: the audit ties the change to its organization
                     if len(update) >= BATCH:
                         model.objects.bulk_update(update, update_fields)
                         touch(update)
@@ -193,17 +199,18 @@ class Run:
 
     def _toucher(self, model, fields):
         """What a written row of ``model`` names for the audit: itself when it has a code (a person, a
-        problem), and the organization and person it is at or of (a post, a link, an activity)."""
-        own = "code" in fields
-        related = [(f, model._meta.get_field(f[:-3]).related_model._meta.label_lower)
-                   for f in ("organization_id", "person_id") if f in fields]
+        problem), and the organization it is at (a post, a link, an activity): their pages show the import."""
         label = model._meta.label_lower
+        own = "code" in fields
+        at_org = "organization_id" in fields
+        touched = self.touched
 
         def touch(objs):
             if own:
-                self.touch(label, (o.pk for o in objs))
-            for field, rel in related:
-                self.touch(rel, (getattr(o, field) for o in objs))
+                touched.setdefault(label, set()).update([o.pk for o in objs])
+            if at_org:
+                touched.setdefault("orgs.organization", set()).update(
+                    [o.organization_id for o in objs if o.organization_id is not None])
         return touch
 
     # ----- the passes --------------------------------------------------------------
