@@ -1,6 +1,7 @@
 """The sheets of the organization tree (CONTRACT §2): 组织 and 支部定级."""
 
 from dangjian.workbook import Column, Reference, Sheet, register
+from dangjian.workbook.bulk import insert_rows
 from dangjian.workbook.engine import BATCH
 
 from .models import Domain, Organization, OrgKind, Tier, TierRating
@@ -217,7 +218,7 @@ class TierSheet(Sheet):
         for (org_id, rated_on), tier in entries.items():
             found = existing.get((org_id, rated_on))
             if found is None:
-                create.append(TierRating(organization_id=org_id, rated_on=rated_on, tier=tier))
+                create.append((org_id, rated_on, tier))
                 run.report.count(self.name, "new")
             elif found[1] != tier:
                 update.append(TierRating(id=found[0], tier=tier))
@@ -225,9 +226,9 @@ class TierSheet(Sheet):
             else:
                 run.report.count(self.name, "unchanged")
         if not run.dry_run:
-            TierRating.objects.bulk_create(create, batch_size=BATCH)
+            insert_rows(TierRating, ["organization_id", "rated_on", "tier"], create)
             TierRating.objects.bulk_update(update, ["tier"], batch_size=BATCH)
-            run.touch("orgs.organization", (t.organization_id for t in create))
+            run.touch("orgs.organization", (org_id for org_id, _d, _t in create))
             run.touch("orgs.organization", (org_id for (org_id, _d), tier in entries.items()
                                             if (found := existing.get((org_id, _d))) and found[1] != tier))
 

@@ -4,6 +4,7 @@ from collections import Counter, defaultdict
 
 from django.utils import timezone
 
+from dangjian.workbook.bulk import insert_rows
 from dangjian.workbook.engine import BATCH
 
 from .models import Organization
@@ -68,17 +69,14 @@ def write_tree(run, sheet, orgs, db_orgs):
     for code in new_codes:
         if code not in placed:
             place(code)
-    batch = []
-    for code in ordered:
-        org = orgs[code]
-        batch.append(Organization(
-            code=code, name=org["name"], kind=org["kind"], domain=org["domain"], path=paths[code],
-            depth=len(paths[code]) // steplen, numchild=0, name_initials=initials(org["name"])))
-        if len(batch) >= BATCH:
-            run.touch("orgs.organization", (o.pk for o in Organization.objects.bulk_create(batch)))
-            batch = []
-    if batch:
-        run.touch("orgs.organization", (o.pk for o in Organization.objects.bulk_create(batch)))
+    fields = ["code", "name", "kind", "domain", "path", "depth", "numchild", "name_initials"]
+    for start in range(0, len(ordered), BATCH):
+        rows = []
+        for code in ordered[start:start + BATCH]:
+            org = orgs[code]
+            rows.append((code, org["name"], org["kind"], org["domain"], paths[code],
+                         len(paths[code]) // steplen, 0, initials(org["name"])))
+        run.touch("orgs.organization", insert_rows(Organization, fields, rows, returning=True))
     run.touch("orgs.organization", (existing[code][0] for code in updates))
 
     # Changed names, kinds, domains; then moves under the new parents.

@@ -19,6 +19,7 @@ import csv
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .bulk import insert_rows
 from .cells import clean_cell
 from .declare import sheets as registered_sheets
 from .reader import Source
@@ -168,16 +169,17 @@ class Run:
         stamped = any(f.name == "updated_at" for f in model._meta.concrete_fields)
         update_fields = [*value_fields, "updated_at"] if stamped else list(value_fields)
         extra = {"updated_at": timezone.now()} if stamped else {}
-        touch = self._toucher(model, [*key_fields, *value_fields])
+        fields = [*key_fields, *value_fields]
+        touch = self._toucher(model, fields)
         for _, v, _ in self.rows(sheet):
             key, values = convert(v)
             found = existing.get(key)
             if found is None:
                 self.report.count(sheet, "new")
                 if not self.dry_run:
-                    create.append(model(**dict(zip(key_fields, key)), **dict(zip(value_fields, values))))
+                    create.append((*key, *values))
                     if len(create) >= BATCH:
-                        touch(model.objects.bulk_create(create))
+                        touch(create, insert_rows(model, fields, create, returning=touch.needs_ids))
                         create = []
             elif found[1] != values:
                 self.report.count(sheet, "updated")
@@ -186,31 +188,35 @@ class Run:
                                         **extra))  # the key too: the audit ties the change to its organization
                     if len(update) >= BATCH:
                         model.objects.bulk_update(update, update_fields)
-                        touch(update)
+                        touch([[getattr(o, f) for f in fields] for o in update], [o.pk for o in update])
                         update = []
             else:
                 self.report.count(sheet, "unchanged")
         if not self.dry_run:
             if create:
-                touch(model.objects.bulk_create(create))
+                touch(create, insert_rows(model, fields, create, returning=touch.needs_ids))
             if update:
                 model.objects.bulk_update(update, update_fields)
-                touch(update)
+                touch([[getattr(o, f) for f in fields] for o in update], [o.pk for o in update])
 
     def _toucher(self, model, fields):
         """What a written row of ``model`` names for the audit: itself when it has a code (a person, a
-        problem), and the organization it is at (a post, a link, an activity): their pages show the import."""
+        problem), and the organization it is at (a post, a link, an activity): their pages show the import.
+
+        The function takes the rows written (values of ``fields``) and their ids (needed only when
+        ``touch.needs_ids``: new rows' ids are asked of the database just for that)."""
         label = model._meta.label_lower
         own = "code" in fields
-        at_org = "organization_id" in fields
+        at = fields.index("organization_id") if "organization_id" in fields else None
         touched = self.touched
 
-        def touch(objs):
+        def touch(rows, ids):
             if own:
-                touched.setdefault(label, set()).update([o.pk for o in objs])
-            if at_org:
+                touched.setdefault(label, set()).update(ids)
+            if at is not None:
                 touched.setdefault("orgs.organization", set()).update(
-                    [o.organization_id for o in objs if o.organization_id is not None])
+                    [r[at] for r in rows if r[at] is not None])
+        touch.needs_ids = own
         return touch
 
     # ----- the passes --------------------------------------------------------------
