@@ -1,0 +1,43 @@
+"""workbook.bulk.insert_rows writes what bulk_create would: the import's new rows, on both databases."""
+
+from datetime import date
+
+import pytest
+from django.utils import timezone
+
+from dangjian.orgs.models import TierRating
+from dangjian.people.models import Person, Post
+from dangjian.workbook.bulk import insert_rows
+from tests.builders import Tree
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rows_read_back_as_the_orm_writes_them():
+    root = Tree().org("R", kind="党委")
+    before = timezone.now()
+    ids = insert_rows(Person, ["code", "name", "id_card", "mobile", "name_initials"],
+                      [("P1", "张三", "", "", "zs"), ("P2", "李四", "", "13800000000", "ls")], returning=True)
+    people = {p.code: p for p in Person.objects.all()}
+    assert sorted(ids) == sorted(p.pk for p in people.values())
+    assert people["P2"].mobile == "13800000000" and people["P1"].name == "张三"
+    # auto_now_add / auto_now: stamped once for the call, as a new instance would be.
+    assert people["P1"].created_at >= before and people["P1"].updated_at >= before
+
+    # Foreign keys by attribute name, dates and NULL dates, no ids asked for.
+    assert insert_rows(Post, ["person_id", "organization_id", "role", "start_date", "end_date"], [
+        (people["P1"].pk, root.pk, "secretary", date(2024, 1, 31), None),
+        (people["P2"].pk, root.pk, "member", None, date(2025, 12, 31)),
+    ]) == []
+    posts = {p.person.code: p for p in Post.objects.select_related("person")}
+    assert posts["P1"].start_date == date(2024, 1, 31) and posts["P1"].end_date is None
+    assert posts["P2"].start_date is None and posts["P2"].end_date == date(2025, 12, 31)
+    assert list(Post.objects.filter(start_date__lte=date(2024, 2, 1)).values_list("person__code", flat=True)) == ["P1"]
+
+
+def test_many_rows_split_into_statements():
+    root = Tree().org("R", kind="党委")
+    rows = [(root.pk, "advanced", date(2020, 1, 1) + (date(2020, 1, 2) - date(2020, 1, 1)) * i) for i in range(4500)]
+    insert_rows(TierRating, ["organization_id", "tier", "rated_on"], rows)
+    assert TierRating.objects.filter(organization=root).count() == 4500
+    assert TierRating.objects.order_by("rated_on").last().rated_on == rows[-1][2]
