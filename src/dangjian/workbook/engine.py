@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .bulk import insert_rows
-from .cells import clean_cell
+from .cells import cleaner
 from .declare import sheets as registered_sheets
 from .reader import Source
 from .report import ImportReport, RowError
@@ -116,13 +116,13 @@ class Run:
                     if column.required and column.name not in header:
                         self.error(sheet, number, column.name, "缺少必填列")
                 # Each column with its place in this file's header, worked out once per sheet, not per cell.
-                placed = [(column, column.name, header.get(column.name)) for column in spec.columns]
+                placed = [(column, column.name, header.get(column.name), cleaner(column)) for column in spec.columns]
                 continue
             if not any(c not in ("", None) for c in cells):
                 continue
             values, errors = {}, []
             width = len(cells)
-            for column, name, i in placed:
+            for column, name, i, clean in placed:
                 if i is None:
                     if column.required:
                         # Reported once for the header: the row is marked bad without a message of its
@@ -134,7 +134,7 @@ class Run:
                     raw = ""
                 else:
                     raw = cells[i] if i < width else ""
-                value, message = clean_cell(column, raw)
+                value, message = clean(raw)
                 values[name] = value
                 if message:
                     errors.append((name, message))
@@ -171,11 +171,12 @@ class Run:
         extra = {"updated_at": timezone.now()} if stamped else {}
         fields = [*key_fields, *value_fields]
         touch = self._toucher(model, fields)
+        new = unchanged = 0  # counted here, added to the report once: most rows are one or the other
         for _, v, _ in self.rows(sheet):
             key, values = convert(v)
             found = existing.get(key)
             if found is None:
-                self.report.count(sheet, "new")
+                new += 1
                 if not self.dry_run:
                     create.append((*key, *values))
                     if len(create) >= BATCH:
@@ -191,7 +192,9 @@ class Run:
                         touch([[getattr(o, f) for f in fields] for o in update], [o.pk for o in update])
                         update = []
             else:
-                self.report.count(sheet, "unchanged")
+                unchanged += 1
+        self.report.count(sheet, "new", new)
+        self.report.count(sheet, "unchanged", unchanged)
         if not self.dry_run:
             if create:
                 touch(create, insert_rows(model, fields, create, returning=touch.needs_ids))

@@ -28,7 +28,10 @@ class ImportReport:
         return not self.errors
 
     def count(self, sheet, what, n=1):
-        self.counts.setdefault(sheet, Counter({"new": 0, "updated": 0, "unchanged": 0}))[what] += n
+        counts = self.counts.get(sheet)
+        if counts is None:
+            counts = self.counts[sheet] = Counter({"new": 0, "updated": 0, "unchanged": 0})
+        counts[what] += n
 
     def error_order(self, e):
         return (self.order.get(e.sheet, 99), e.row, e.column, e.message)
