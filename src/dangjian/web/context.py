@@ -1,3 +1,5 @@
+from django.utils import timezone
+
 from dangjian.accounts.scope import Scope
 
 
@@ -9,4 +11,14 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"scope": Scope.of(user), "may_import": may(user, "add", ImportRun)}
+    scope = Scope.of(user)
+    return {"scope": scope, "may_import": may(user, "add", ImportRun), "todo_count": _todo_count(user, scope)}
+
+
+def _todo_count(user, scope):
+    """The number beside 我的待办: recounted when the data changes (or the day does), else cached."""
+    from dangjian.audit.cache import cached
+    from dangjian.ui import todos
+
+    day = timezone.localdate()
+    return cached("todo-count", (user.pk, day), lambda: todos.count(user, scope.person, day), timeout=3600)

@@ -223,3 +223,15 @@ def branch_home(request, scope):
         "tiers": tiers, "tier_now": tier_now, "todo": todo,
         "can_log_problem": allows_at(request.user, "add", Problem, branch),
     })
+
+
+def todo(request):
+    """我的待办: what is this user's own to do, read off the records (every app's ``todos.py``)."""
+    from dangjian.ui import todos
+
+    as_of = today()
+    sections = todos.gather(request.user, Scope.of(request.user).person, as_of)
+    for section in sections:
+        section.rows = [(item, left, -left if left is not None and left < 0 else None)
+                        for item in section.items for left in [item.days_left(as_of)]]
+    return render(request, "web/todo.html", {"sections": sections, "as_of": as_of})

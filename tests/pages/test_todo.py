@@ -1,0 +1,70 @@
+"""我的待办: each user's own to-dos, read off the records, with their count in the navigation."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from dangjian.compliance.models import Finding
+from dangjian.compliance.services import reply_to_finding
+
+pytestmark = pytest.mark.usefixtures("frozen_today")  # today is 2026-11-26; visits are due 90 days after
+
+
+def page(client):
+    response = client.get(reverse("web:todo"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def nav_count(html):
+    found = re.search(r'data-testid="todo-count">(\d+)<', html)
+    return int(found.group(1)) if found else 0
+
+
+def test_a_visit_falling_due_within_14_days_is_listed_with_its_days_left(world, as_user):
+    world.link("PA", "A1", "联系点", start="2025-01-01")
+    world.visit("PA", "A1", "2026-09-07")  # due 2026-12-06: in 10 days
+    world.link("PA", "B1S", "联系支部", start="2025-01-01")
+    world.visit("PA", "B1S", "2026-11-01")  # due 2027-01-30: not yet
+    html = page(as_user("a_leader"))
+    assert "走访甲镇党委" in html and "2026-12-06" in html and "还有 10 天" in html
+    assert "乙嘎查党支部" not in html
+    assert nav_count(html) == 1
+
+
+def test_the_due_day_itself_and_an_overdue_link(world, as_user):
+    world.link("PA", "A1", "联系点", start="2025-01-01")
+    world.visit("PA", "A1", "2026-08-28")  # due 2026-11-26: today
+    world.link("PA", "B1S", "联系支部", start="2025-01-01")
+    world.visit("PA", "B1S", "2026-08-01")  # overdue: a violation of the check, not a coming visit
+    html = page(as_user("a_leader"))
+    assert "今天到期" in html and "走访甲镇党委" in html
+    assert "走访乙嘎查党支部" not in html
+
+
+def test_nothing_to_do_says_so_and_shows_no_count(world, as_user):
+    html = page(as_user("a_inspector"))
+    assert "暂无待办事项" in html and nav_count(html) == 0
+
+
+def test_a_branch_secretary_sees_findings_to_reply_and_the_problems_waiting(world, as_user):
+    Finding.objects.create(organization=world.orgs["A1S"], author=world.users["a_inspector"], text="台账不全，请补齐")
+    Finding.objects.create(organization=world.orgs["B1S"], author=world.users["b_inspector"], text="乙的意见")
+    world.problem("QA3", "A1S", "饮水", status="in_progress")
+    html = page(as_user("a_branch"))
+    assert "回复督查意见：甲嘎查党支部" in html and "台账不全，请补齐" in html
+    assert "乙的意见" not in html
+    assert "甲嘎查党支部：1 个民生问题待办理" in html and "甲嘎查党支部：1 个民生问题办理中" in html
+    assert nav_count(html) == 3
+    # The department could reply to the finding too, but it is not the department's own to-do.
+    assert "台账不全" not in page(as_user("a_admin"))
+
+
+def test_the_count_follows_the_records(world, as_user):
+    client = as_user("a_branch")
+    before = nav_count(page(client))
+    finding = Finding.objects.create(organization=world.orgs["A1S"], author=world.users["a_inspector"], text="新意见")
+    assert nav_count(page(client)) == before + 1
+    reply_to_finding(world.users["a_branch"], finding, "已补齐台账")
+    assert nav_count(page(client)) == before
