@@ -18,6 +18,7 @@ ALLOWED = {
     "accounts:logout": "the session's end; the browser journeys",
     "web:favicon": "a static icon",
     "web:todo": "each user's own to-dos, nobody else's to scope; tests/pages/test_todo.py",
+    "notices:read_all": "a POST on the user's own notices; tests/pages/test_todo.py",
     "ui:picker_orgs": "pickers read through visible_to; tests/crud/test_pickers.py",
     "ui:picker_people": "tests/crud/test_pickers.py",
     "ui:picker_teams": "tests/crud/test_pickers.py",

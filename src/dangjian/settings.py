@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "dangjian.audit",
     "dangjian.orgs",
     "dangjian.people",
+    "dangjian.notices",
     "dangjian.contacts",
     "dangjian.problems",
     "dangjian.compliance",

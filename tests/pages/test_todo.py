@@ -68,3 +68,31 @@ def test_the_count_follows_the_records(world, as_user):
     assert nav_count(page(client)) == before + 1
     reply_to_finding(world.users["a_branch"], finding, "已补齐台账")
     assert nav_count(page(client)) == before
+
+
+def test_a_finding_naming_a_person_is_said_to_them_and_to_nobody_else(world, as_user):
+    from dangjian.compliance.services import record_finding
+
+    record_finding(world.users["a_inspector"], world.orgs["A1S"], "联系点走访记录过简", person=world.people["PA2"])
+    member = as_user("a_member")
+    html = page(member)
+    assert "新通知" in html and "甲嘎查党支部 有一条涉及您的督查意见" in html
+    assert "新通知" not in page(as_user("a_leader"))
+    assert "新通知" not in page(as_user("a_admin"))  # not the department's, though it may read the finding
+    # 全部标为已读: the list and the count drop it.
+    before = nav_count(html)
+    response = member.post(reverse("notices:read_all"), follow=True)
+    assert "已将 1 条通知标为已读" in response.content.decode()
+    html = page(member)
+    assert "新通知" not in html and nav_count(html) == before - 1
+
+
+def test_marking_read_touches_only_ones_own_notices(world, as_user):
+    from dangjian.compliance.services import record_finding
+    from dangjian.notices.models import Notice
+
+    record_finding(world.users["a_inspector"], world.orgs["A1S"], "意见一", person=world.people["PA2"])
+    record_finding(world.users["a_inspector"], world.orgs["A1S"], "意见二", person=world.people["PA"])
+    as_user("a_member").post(reverse("notices:read_all"))
+    assert Notice.objects.get(person__code="PA").read_at is None
+    assert Notice.objects.get(person__code="PA2").read_at is not None

@@ -7,10 +7,12 @@ compliance/workflow.py.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext_noop
 
 from dangjian.accounts.policy import ensure
 from dangjian.audit.services import record
+from dangjian.notices.services import notify
 
 from .models import Finding, FindingReply
 from .workflow import FINDINGS, TEXT_MAX
@@ -27,6 +29,9 @@ def record_finding(user, organization, text, person=None):
     ensure(user, "add", finding)
     record("finding recorded", actor=user, obj=finding, organization=organization,
            after={"text": text, "person": person.code if person else None, "status": finding.status})
+    if person is not None:  # a finding naming a person is said to them (the branch reads it on its page)
+        notify([(person.pk, organization.pk, "finding recorded", gettext_noop("%(org)s 有一条涉及您的督查意见"),
+                 {"org": organization.name}, reverse("compliance:finding_detail", args=[finding.pk]))])
     return finding
 
 

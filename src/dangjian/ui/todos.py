@@ -26,6 +26,7 @@ class Todo:
     url: str = ""
     due: date | None = None  # the day it must be done by, when there is one
     detail: str = ""
+    key: object = None  # the record behind it, for a section's own actions (a notice marked read)
 
     def days_left(self, today):
         return None if self.due is None else (self.due - today).days
@@ -38,6 +39,8 @@ class Source:
     items: Callable
     order: int = 100
     hint: str = ""  # what to do, under the heading
+    sort: bool = True  # by due day; False: as the source gives them (notices, newest first)
+    action: tuple = ()  # (url name, label): one POST button for the whole section ("全部标为已读")
 
 
 @dataclass
@@ -76,7 +79,9 @@ def gather(user, person, today):
     """The non-empty sections of ``user``'s to-do list, each sorted by due day (undated last)."""
     sections = []
     for source in sources():
-        items = sorted(source.items(user, person, today), key=lambda t: (t.due is None, t.due or today, t.title))
+        items = list(source.items(user, person, today))
+        if source.sort:
+            items.sort(key=lambda t: (t.due is None, t.due or today, t.title))
         if items:
             sections.append(Section(source, items))
     return sections

@@ -1,0 +1,44 @@
+"""In-app notices: an event that concerns a person, said to that person (no e-mail, no SMS).
+
+A notice is addressed to a person, not to an account: whoever logs in as that person
+reads it, and a person given an account later finds what was said to them. The part
+that makes the event writes the notice in the same transaction (``services.notify``).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.records.querysets import ScopedManager
+
+
+class Notice(models.Model):
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="notices",
+                               verbose_name=_("人员"))
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, null=True, blank=True,
+                                     related_name="+", verbose_name=_("组织"))
+    kind = models.CharField(_("类别"), max_length=64)  # the event's name, as the audit names it ("finding recorded" …)
+    # What is said, as a translatable message and its values: shown in the reader's language.
+    text = models.CharField(_("内容"), max_length=500)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        indexes = [models.Index(fields=["person", "read_at"], name="notice_person_unread")]
+
+    def __str__(self):
+        return self.message
+
+    @property
+    def message(self):
+        from django.utils.translation import gettext
+
+        try:
+            return gettext(self.text) % self.params if self.params else gettext(self.text)
+        except (KeyError, TypeError, ValueError):
+            return self.text
