@@ -39,6 +39,8 @@ def test_pinyin_initials_code_prefix_and_context(world):
     orgs = results(c, "orgs", q="jgc")  # 甲嘎查党支部
     assert [r["code"] for r in orgs] == ["A1S"]
     assert "甲镇党委" in orgs[0]["context"]
+    # An organization's initials match anywhere (its name starts with its place).
+    assert [r["code"] for r in results(c, "orgs", q="gcd")] == ["A1S"]
     assert [r["code"] for r in results(c, "orgs", q="A1", kind="branch")] == ["A1S", "A1T"]
 
 

@@ -34,8 +34,9 @@ def _term(text):
     return search_term(text or "")
 
 
-def _name_q(term, code=True):
-    q = Q(name__contains=term) | Q(name_initials__startswith=term.lower())
+def _name_q(term, code=True, initials_anywhere=False):
+    initials = "name_initials__contains" if initials_anywhere else "name_initials__startswith"
+    q = Q(name__contains=term) | Q(**{initials: term.lower()})
     if code:
         q |= Q(code__startswith=term)
     return q
@@ -85,6 +86,11 @@ class OrgSource(Source):
         qs = super().queryset(user, action)
         kinds = [k for k in (kind or "").split(",") if k]
         return qs.filter(kind__in=kinds) if kinds else qs
+
+    def search(self, qs, term):
+        # An organization's name starts with its place (“杭锦旗锡尼镇…党支部”): its initials are
+        # matched anywhere, so “xnz” finds 锡尼镇's organizations as “锡尼镇” does.
+        return qs.filter(_name_q(term, initials_anywhere=True))
 
     def order(self, qs, user):
         return qs.order_by("path")
