@@ -278,6 +278,9 @@ class Run:
         with transaction.atomic():
             if not self.dry_run:
                 hold_import_lock(self.display_name)
+                # What pass 1 read from the database (its codes and ids) may predate an import that
+                # committed meanwhile: pass 2 reads it again, under the lock.
+                self._cache.clear()
             self.apply()
             if self.report.errors:  # the file changed between the passes and no longer reads
                 transaction.set_rollback(True)
