@@ -341,3 +341,12 @@ def test_an_import_waiting_too_long_is_refused_in_chinese(tmp_path, settings):
         release.set()
         t.join(30)
     assert not Organization.objects.exists()
+
+
+def test_a_zip_of_many_parts_is_refused_before_they_are_listed(tmp_path):
+    path = tmp_path / "parts.xlsx"
+    with zipfile.ZipFile(path, "w") as out:
+        for i in range(10_001):
+            out.writestr(f"x/{i}", b"")
+    with pytest.raises(WorkbookError, match="工作簿 parts.xlsx 含有 10001 个内部文件，超过上限"):
+        Importer(path)

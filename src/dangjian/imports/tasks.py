@@ -172,7 +172,8 @@ def forget_old_uploads(hours=STAGED_HOURS):
     for run in old.only("token"):
         shutil.rmtree(run.folder, ignore_errors=True)
     old.update(files_kept=False)
-    reap(ImportRun.objects.filter(state__in=ImportRun.PENDING, created_at__lt=cutoff - timedelta(hours=STALE_HOURS)))
+    reap(ImportRun.objects.filter(state__in=ImportRun.PENDING,
+                                  created_at__lt=timezone.now() - timedelta(hours=STALE_HOURS)))
 
 
 __all__ = ["RowError", "check_upload", "forget_old_uploads", "import_upload", "reap"]

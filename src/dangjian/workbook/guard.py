@@ -39,6 +39,7 @@ _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?"')
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 MB = 1024 * 1024
+MAX_PARTS = 10_000  # a zip's central directory is listed in memory: bounded before it is read
 NUL_MESSAGE = "含有空字符（NUL，\\x00），请删除后重新导入"
 
 
@@ -109,7 +110,23 @@ def _csv_nul_sheets(folder):
     return found
 
 
+def _entries(path):
+    """The number of parts the zip's end record declares (read before zipfile lists them all); None if absent."""
+    with open(path, "rb") as fh:
+        fh.seek(0, 2)
+        size = fh.tell()
+        fh.seek(max(0, size - 66_000))  # the end record and its comment (at most 65,535 bytes)
+        tail = fh.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 12 > len(tail):
+        return None
+    return int.from_bytes(tail[at + 10:at + 12], "little")
+
+
 def _check_zip(path, name, limits):
+    entries = _entries(path)
+    if entries is not None and entries > MAX_PARTS:  # a real workbook has tens of parts, not a million
+        raise Refused(f"工作簿 {name} 含有 {entries} 个内部文件，超过上限 {MAX_PARTS}，未导入")
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
