@@ -350,3 +350,14 @@ def test_a_zip_of_many_parts_is_refused_before_they_are_listed(tmp_path):
             out.writestr(f"x/{i}", b"")
     with pytest.raises(WorkbookError, match="工作簿 parts.xlsx 含有 10001 个内部文件，超过上限"):
         Importer(path)
+
+
+def test_a_run_pending_for_hours_is_given_up(admin, tmp_path, time_machine, django_user_model):  # noqa: F811
+    """A run whose worker is on another host (or never came) stops being followed after six hours."""
+    run = ImportRun.objects.create(uploaded_by=django_user_model.objects.get(), file_name="名册.xlsx",
+                                   worker="another-host:1:")
+    assert 'data-state="checking"' in admin.get(f"/import/{run.token}/").content.decode()
+    time_machine.move_to(run.updated_at + datetime.timedelta(hours=7))
+    admin.force_login(django_user_model.objects.get())
+    page = admin.get(f"/import/{run.token}/").content.decode()
+    assert 'data-state="failed"' in page and "处理超过 6 小时仍未完成" in page

@@ -151,7 +151,7 @@ def reap(runs):
     now, out = timezone.now(), []
     for run in runs:
         alive = _alive(run.worker) if run.pending and run.worker else None
-        given_up = run.pending and run.created_at < now - timedelta(hours=STALE_HOURS)
+        given_up = run.pending and run.updated_at < now - timedelta(hours=STALE_HOURS)  # pending since
         if alive is False or given_up:
             _end_files(run)
             failure = ("后台处理进程意外退出（可能被系统终止），未写入任何数据；请重新上传" if alive is False
@@ -173,7 +173,7 @@ def forget_old_uploads(hours=STAGED_HOURS):
         shutil.rmtree(run.folder, ignore_errors=True)
     old.update(files_kept=False)
     reap(ImportRun.objects.filter(state__in=ImportRun.PENDING,
-                                  created_at__lt=timezone.now() - timedelta(hours=STALE_HOURS)))
+                                  updated_at__lt=timezone.now() - timedelta(hours=STALE_HOURS)))
 
 
 __all__ = ["RowError", "check_upload", "forget_old_uploads", "import_upload", "reap"]

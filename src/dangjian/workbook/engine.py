@@ -275,6 +275,15 @@ class Run:
         if not self.validate():
             self.report.sort()
             return self.report
+        try:
+            return self._write()
+        except OperationalError as exc:  # SQLite: another writer held the database past its busy timeout
+            if connection.vendor == "sqlite" and "locked" in str(exc):
+                raise ImportBusy(f"另一项导入正在写入数据库，等待后仍未结束；{self.display_name} 未写入任何数据，"
+                                 "请稍后重新导入") from exc
+            raise
+
+    def _write(self):
         with transaction.atomic():
             if not self.dry_run:
                 hold_import_lock(self.display_name)
