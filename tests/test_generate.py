@@ -100,3 +100,43 @@ def test_the_check_finds_every_rule_broken_and_some_leaders_compliant(tiny):
     banner = Organization.objects.get(code=summary["banners"][0])
     scoped = run_check(as_of=AS_OF, scope=banner)
     assert scoped.summary == result.summary  # at the tiny scale the banner is the whole tree
+
+
+# ----- codes never overflow (issue 8) -------------------------------------------------
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+from dangjian.imports.synthetic.tree import SCALES, Scale, Tree  # noqa: E402
+
+# A small province whose own departments hold nearly every branch: 直属机关工委's share is
+# then well over the 999 branches a unit can number, for every seed.
+TOP_HEAVY = Scale("province", 2, (1, 1), 40, (2, 2), 2, 0.99)
+
+
+def _check_codes(tree):
+    codes = [o.code for o in tree.orgs]
+    assert len(codes) == len(set(codes))
+    by_code = {o.code: o for o in tree.orgs}
+    for o in tree.orgs:
+        if o.parent is not None:
+            assert o.code.startswith(o.parent.code) and by_code[o.code] is o
+
+
+@hsettings(max_examples=15, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=10 ** 6))
+def test_no_seed_overflows_a_units_codes(seed):
+    import random
+
+    tree = Tree(random.Random(seed), TOP_HEAVY)
+    tree.build()  # raised "下级组织超过 999 个" for every seed
+    _check_codes(tree)
+    assert max(o.children for o in tree.orgs if o.level == "department") <= 999
+
+
+def test_the_province_builds_for_seed_2():
+    """`dangjian gen --scale province --seed 2` failed on 自治区直属机关工作委员会; only its tree is built here."""
+    import random
+
+    tree = Tree(random.Random(2), SCALES["province"])
+    tree.build()
+    _check_codes(tree)
+    assert len(tree.branches) > 70_000

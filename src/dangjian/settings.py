@@ -166,6 +166,12 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = os.environ.get("DANGJIAN_MEDIA_ROOT", str(Path.cwd() / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Hostile workbooks (workbook/guard.py): what a workbook must pass before it is parsed. An
+# upload is refused above DANGJIAN_UPLOAD_MAX_MB; the other limits (unpacked size, rows,
+# columns, cells, a cell's length, the trial read's memory and seconds) keep their defaults
+# unless set here. A writing import waits DANGJIAN_IMPORT_LOCK_WAIT seconds for another.
+DANGJIAN_WORKBOOK_LIMITS = {"upload_bytes": int(os.environ.get("DANGJIAN_UPLOAD_MAX_MB", "50")) * 1024 * 1024}
+DANGJIAN_IMPORT_LOCK_WAIT = int(os.environ.get("DANGJIAN_IMPORT_LOCK_WAIT", "600"))
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"

@@ -37,6 +37,9 @@ class ImportRun(models.Model):
     error_count = models.PositiveIntegerField(_("错误数"), default=0)
     failure = models.TextField(_("失败原因"), blank=True)
     files_kept = models.BooleanField(_("文件仍在"), default=True)  # False once the staged files are deleted
+    # The process that took the run (host:pid:start), so that a run whose worker died is seen to have.
+    worker = models.CharField(_("处理进程"), max_length=100, blank=True)
+    started_at = models.DateTimeField(_("开始处理时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -60,8 +63,9 @@ class ImportRun(models.Model):
         return self.folder / "workbook.xlsx"
 
     @property
-    def errors_file(self):
-        return self.folder / "errors.json"
+    def error_book(self):
+        """The rejected workbook with its errors marked, built by the job (kept a day)."""
+        return self.folder / "errors.xlsx"
 
     @property
     def pending(self):

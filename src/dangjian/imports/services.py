@@ -13,7 +13,7 @@ __all__ = ["ImportReport", "Importer", "RowError", "import_workbook", "refresh_s
 
 class Importer(Run):
     def __init__(self, path, dry_run=False, actor=None, within=None, within_label="", display_name="",
-                 audit_org=None):
+                 audit_org=None, size_limit=False):
         """``within``: the paths of the subtrees the importing user manages (None: the whole tree).
 
         Every organization the workbook creates, changes or refers to must then lie in one of
@@ -21,7 +21,7 @@ class Importer(Run):
         reaches outside is an error like any other, and nothing is written.
         """
         super().__init__(path, dry_run=dry_run, within=within, within_label=within_label,
-                         display_name=display_name)
+                         display_name=display_name, size_limit=size_limit)
         self.actor = actor
         self.audit_org = audit_org  # where the import's audit event is filed, so supervisors there see it
 

@@ -5,6 +5,7 @@ and registers an instance; :func:`sheets` returns them in workbook order, which 
 the order they are checked and written in (a sheet comes after the sheets it refers to).
 """
 
+import threading
 from dataclasses import dataclass, field
 
 from django.utils.module_loading import autodiscover_modules
@@ -99,6 +100,7 @@ class Sheet:
 
 
 _registry = {}
+_discovering = threading.RLock()
 _discovered = False
 
 
@@ -112,8 +114,10 @@ def sheets():
     """Every registered sheet, in workbook order (each after the sheets it refers to)."""
     global _discovered
     if not _discovered:
-        _discovered = True
-        autodiscover_modules("sheets")
+        with _discovering:  # two threads' first imports at once: the second waits for every sheet
+            if not _discovered:
+                autodiscover_modules("sheets")
+                _discovered = True
     ordered = sorted(_registry.values(), key=lambda s: s.order)
     seen = set()
     for s in ordered:

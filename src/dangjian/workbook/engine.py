@@ -16,22 +16,32 @@ its rows reach the organization tree.
 
 import csv
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from .bulk import insert_rows
 from .cells import cleaner
 from .declare import sheets as registered_sheets
-from .reader import Source
+from python_calamine import CalamineError
+
+from .guard import NUL_MESSAGE, Limits, inspect
+from .reader import Source, TooManyRows, WorkbookError
 from .report import ImportReport, RowError
 
 BATCH = 2000
 INSTRUCTIONS_SHEET = "填写说明"  # the template's own sheet: skipped without a warning
 
 
+
 class Run:
-    def __init__(self, path, dry_run=False, within=None, within_label="", display_name=""):
-        self.source = Source(path, display_name)
+    def __init__(self, path, dry_run=False, within=None, within_label="", display_name="", limits=None,
+                 size_limit=False):
+        """Raises WorkbookError (guard.Refused) for a file refused before it is parsed (guard.py)."""
+        limits = limits or Limits.from_settings()
+        # CSV sheets with a NUL byte somewhere (their cells are searched), .xlsx cells refused by the trial read.
+        self.suspect, self.findings = inspect(path, display_name, limits, size_limit=size_limit)
+        self.source = Source(path, display_name, max_rows=limits.rows, cell_chars=limits.cell_chars)
         self.display_name = display_name or self.source.path.name
         self.sheets = registered_sheets()
         self.by_name = {s.name: s for s in self.sheets}
@@ -49,10 +59,11 @@ class Run:
 
     # ----- helpers for the sheets --------------------------------------------------
     def error(self, sheet, row, column, message):
-        self.report.errors.append(RowError(sheet, row, column, message))
+        # A message may quote a cell: no NUL from it may reach the run's JSON (PostgreSQL refuses \u0000).
+        self.report.errors.append(RowError(sheet, row, column.replace("\x00", ""), message.replace("\x00", "")))
 
     def warn(self, sheet, row, column, message):
-        self.report.warnings.append(RowError(sheet, row, column, message))
+        self.report.warnings.append(RowError(sheet, row, column.replace("\x00", ""), message.replace("\x00", "")))
 
     def touch(self, label, ids):
         """Note records the import created or changed, or wrote something at (their pages show the import)."""
@@ -100,6 +111,7 @@ class Run:
         spec = self.by_name[sheet]
         names = set(spec.column_names)
         header = None
+        nul = sheet in self.suspect
         for number, cells in self._source_rows(sheet):
             if header is None:
                 header = {}
@@ -138,18 +150,39 @@ class Run:
                 values[name] = value
                 if message:
                     errors.append((name, message))
+            if nul:  # only a sheet whose file holds a NUL byte pays for this
+                errors = self._nul_cells(cells, placed, errors)
             yield number, values, errors
+
+    @staticmethod
+    def _nul_cells(cells, placed, errors):
+        """A cell holding NUL is an error of its own (PostgreSQL cannot store it), instead of any other."""
+        bad = {name for _, name, i in placed if i is not None and i < len(cells) and "\x00" in cells[i]}
+        if not bad:
+            return errors
+        return [e for e in errors if e[0] not in bad] + [(name, NUL_MESSAGE) for name in sorted(bad)]
 
     def _source_rows(self, sheet):
         """The raw rows of one sheet; a file that cannot be read as text is an error, not a crash."""
         number = 0
+        file = f"{sheet}.csv" if self.source.kind == "csv" else self.display_name
         try:
             for number, cells in self.source.rows(sheet):
                 yield number, cells
         except UnicodeDecodeError:
-            self.error(sheet, number + 1, "", "文件不是 UTF-8 编码，请另存为“CSV UTF-8（逗号分隔）”后再导入")
+            self.error(sheet, number + 1, "", f"文件 {file} 不是 UTF-8 编码，请另存为“CSV UTF-8（逗号分隔）”后再导入")
+        except TooManyRows as exc:
+            self.error(sheet, number + 1, "", f"文件 {file} 超过 {exc.args[0]} 行的上限，其后的行未读取，未导入")
         except csv.Error as exc:
-            self.error(sheet, number + 1, "", f"CSV 格式错误：{exc}")
+            if "field larger" in str(exc):
+                message = f"文件 {file} 第 {number + 1} 行有超过 {self.source.cell_chars} 个字符的单元格，未导入"
+            else:  # the csv module's messages are English: say what to do instead
+                message = (f"文件 {file} 第 {number + 1} 行附近的 CSV 格式有误（引号不成对或换行异常），"
+                           "请用 Excel 或 WPS 打开后另存为“CSV UTF-8（逗号分隔）”再导入")
+            self.error(sheet, number + 1, "", message)
+        except CalamineError as exc:  # checked by the trial read, so unexpected: still the user's file, in Chinese
+            self.error(sheet, number + 1, "", f"无法读取工作簿 {file} 的工作表“{sheet}”（{type(exc).__name__}），"
+                       "请用 Excel 或 WPS 打开后另存为 .xlsx 再导入")
 
     def code_ids(self, model, file_codes):
         """code -> id of a model's records; in a dry run, records that would be new get ids matching nothing."""
@@ -224,6 +257,8 @@ class Run:
 
     # ----- the passes --------------------------------------------------------------
     def validate(self):
+        for f in self.findings:  # the cells the trial read refused (over-long, NUL)
+            self.error(f.sheet, f.row, f.column, f.message)
         for name in self.source.sheet_names:
             if name not in self.by_name and name != INSTRUCTIONS_SHEET:
                 self.warn(name, 1, "", "未知工作表，已忽略")
@@ -249,7 +284,21 @@ class Run:
         if not self.validate():
             self.report.sort()
             return self.report
+        try:
+            return self._write()
+        except OperationalError as exc:  # SQLite: another writer held the database past its busy timeout
+            if connection.vendor == "sqlite" and "locked" in str(exc):
+                raise ImportBusy(f"另一项导入正在写入数据库，等待后仍未结束；{self.display_name} 未写入任何数据，"
+                                 "请稍后重新导入") from exc
+            raise
+
+    def _write(self):
         with transaction.atomic():
+            if not self.dry_run:
+                hold_import_lock(self.display_name)
+                # What pass 1 read from the database (its codes and ids) may predate an import that
+                # committed meanwhile: pass 2 reads it again, under the lock.
+                self._cache.clear()
             self.apply()
             if self.report.errors:  # the file changed between the passes and no longer reads
                 transaction.set_rollback(True)
@@ -259,6 +308,36 @@ class Run:
                 self.after_write()
                 refresh_statistics([m._meta.db_table for s in self.sheets for m in s.models])
         return self.report
+
+
+class ImportBusy(WorkbookError):
+    """Another import held the database longer than this one would wait."""
+
+
+IMPORT_LOCK = 0x646A696D  # "djim": the advisory lock every writing import takes, whoever starts it
+LOCK_WAIT = 600  # seconds a second import waits for the first (settings.DANGJIAN_IMPORT_LOCK_WAIT)
+
+
+def hold_import_lock(display_name=""):
+    """One writing import at a time, until its transaction ends (browser or command line, same database).
+
+    Two imports writing at once both created the same new codes and one ended in a raw
+    IntegrityError. On PostgreSQL the second waits for the first (an advisory lock held to the
+    end of the transaction) and then compares with what the first wrote; after the wait it is
+    refused in Chinese. SQLite's IMMEDIATE transactions serialise writers already.
+    """
+    if connection.vendor != "postgresql":
+        return
+    wait = int(getattr(settings, "DANGJIAN_IMPORT_LOCK_WAIT", LOCK_WAIT))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL lock_timeout = '{wait}s'")
+        try:
+            with transaction.atomic():  # a savepoint: a timeout leaves the outer transaction usable to roll back
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+        except OperationalError as exc:
+            raise ImportBusy(f"另一项导入正在写入数据库，等待 {wait} 秒后仍未结束；{display_name} 未写入任何数据，"
+                             "请稍后重新导入") from exc
+        cursor.execute("SET LOCAL lock_timeout = DEFAULT")
 
 
 def refresh_statistics(tables):

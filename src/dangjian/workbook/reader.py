@@ -16,6 +16,10 @@ class WorkbookError(Exception):
     """The file cannot be read as a workbook at all."""
 
 
+class TooManyRows(Exception):
+    """A CSV sheet goes on past the row limit."""
+
+
 class LongNumber(str):
     """The text of a number cell too long for Excel to have kept exactly (a 身份证号 typed as a number)."""
 
@@ -44,8 +48,10 @@ def _cell_text(value):
 class Source:
     """Sheets of one workbook, by name."""
 
-    def __init__(self, path, display_name=""):
+    def __init__(self, path, display_name="", max_rows=None, cell_chars=None):
         self.path = Path(path)
+        self.max_rows = max_rows  # of a CSV sheet (an .xlsx sheet's size is checked before it is read)
+        self.cell_chars = cell_chars  # of a CSV field
         if self.path.is_dir():
             self.kind = "csv"
             self._files = {p.stem: p for p in sorted(self.path.glob("*.csv"))}
@@ -64,24 +70,38 @@ class Source:
     def rows(self, sheet):
         """Yield (row_number, [cell, …]) for every row, the header first as row 1."""
         if self.kind == "csv":
-            with open(self._files[sheet], encoding="utf-8-sig", newline="") as fh:
-                for number, row in enumerate(csv.reader(fh), start=1):
-                    yield number, [c.strip() for c in row]
+            # A longer field is a csv.Error before it is held; the module's limit is global: put back after.
+            before = csv.field_size_limit(self.cell_chars) if self.cell_chars else None
+            limit = self.max_rows or float("inf")
+            try:
+                with open(self._files[sheet], encoding="utf-8-sig", newline="") as fh:
+                    for number, row in enumerate(csv.reader(fh), start=1):
+                        if number > limit:
+                            raise TooManyRows(limit)
+                        yield number, [c.strip() for c in row]
+            finally:
+                if before is not None:
+                    csv.field_size_limit(before)
         else:
-            ws = self._book.get_sheet_by_name(sheet)
-            start = ws.start
-            if start is None:  # an empty sheet
-                return
-            rows = iter(ws.iter_rows())
-            first_row = next(rows, None)
-            if first_row is None:
-                return
-            # ``start`` is the first row holding data. Some python-calamine versions begin
-            # iter_rows() there, others at the sheet's row 1 (python-calamine#177). The row
-            # at ``start`` is never blank, so a blank first row means the rows begin at row 1.
-            first = start[0]
-            if first and not any(c not in ("", None) for c in first_row):
-                first = 0
-            yield first + 1, [_cell_text(c) for c in first_row]
-            for offset, row in enumerate(rows, start=1):
-                yield first + offset + 1, [_cell_text(c) for c in row]
+            for number, row in numbered_rows(self._book.get_sheet_by_name(sheet)):
+                yield number, [_cell_text(c) for c in row]
+
+
+def numbered_rows(ws):
+    """Yield (row_number, raw cells) of a calamine sheet, numbered as Excel numbers them."""
+    start = ws.start
+    if start is None:  # an empty sheet
+        return
+    rows = iter(ws.iter_rows())
+    first_row = next(rows, None)
+    if first_row is None:
+        return
+    # ``start`` is the first row holding data. Some python-calamine versions begin
+    # iter_rows() there, others at the sheet's row 1 (python-calamine#177). The row
+    # at ``start`` is never blank, so a blank first row means the rows begin at row 1.
+    first = start[0]
+    if first and not any(c not in ("", None) for c in first_row):
+        first = 0
+    yield first + 1, first_row
+    for offset, row in enumerate(rows, start=1):
+        yield first + offset + 1, row

@@ -92,6 +92,7 @@ ACTIVITY_CONTENT = {
 }
 
 CN_NUMBERS = "一二三四五六七八九十"
+UNIT_CAPACITY = 999  # a township's or department's branches (and 党总支) are numbered with three digits
 
 
 # ----- the organization tree ------------------------------------------------------
@@ -152,11 +153,28 @@ class Tree:
     def close(self, org, lo):
         org.lo, org.hi = lo, len(self.branches)
 
-    def spread(self, total, weights):
-        """Split ``total`` branches over units by weight, with ±30% noise; each unit gets ≥ 1."""
+    def spread(self, total, weights, cap=None):
+        """Split ``total`` branches over units by weight, with ±30% noise; each unit gets ≥ 1 and ≤ ``cap``.
+
+        A unit numbers its branches with three digits, so it holds at most 999: what a heavy
+        unit's share has beyond that goes to the others by weight (the province's 直属机关工委
+        overflowed for most seeds). The cap draws nothing from ``rng``: a seed whose units all fit
+        gets the same tree as before the cap.
+        """
+        cap = UNIT_CAPACITY if cap is None else cap
         noisy = [w * self.rng.uniform(0.7, 1.3) for w in weights]
         s = sum(noisy)
-        return [max(1, round(total * w / s)) for w in noisy]
+        sizes = [max(1, round(total * w / s)) for w in noisy]
+        for _ in range(len(sizes)):  # each round fills a unit or places the whole excess
+            excess = sum(n - cap for n in sizes if n > cap)
+            if not excess:
+                break
+            sizes = [min(n, cap) for n in sizes]
+            room = [(i, noisy[i]) for i, n in enumerate(sizes) if n < cap]
+            weight = sum(w for _, w in room)
+            for i, w in room:
+                sizes[i] += round(excess * w / weight)
+        return [min(n, cap) for n in sizes]  # every unit full: the rest is dropped
 
     # levels
     def build(self):

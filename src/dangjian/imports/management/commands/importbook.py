@@ -25,9 +25,9 @@ class Command(BaseCommand):
             raise CommandError(f"找不到文件或文件夹：{path}", returncode=2)
         try:
             importer = Importer(path, dry_run=dry_run)
-        except WorkbookError as exc:
+            report = importer.run()
+        except WorkbookError as exc:  # refused before it was read, or another import held the database too long
             raise CommandError(str(exc), returncode=1)
-        report = importer.run()
         for warning in report.warnings:
             self.stderr.write(f"警告：{warning}")
         if not report.ok:
