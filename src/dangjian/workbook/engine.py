@@ -157,7 +157,7 @@ class Run:
     @staticmethod
     def _nul_cells(cells, placed, errors):
         """A cell holding NUL is an error of its own (PostgreSQL cannot store it), instead of any other."""
-        bad = {name for _, name, i in placed if i is not None and i < len(cells) and "\x00" in cells[i]}
+        bad = {name for _, name, i, _clean in placed if i is not None and i < len(cells) and "\x00" in cells[i]}
         if not bad:
             return errors
         return [e for e in errors if e[0] not in bad] + [(name, NUL_MESSAGE) for name in sorted(bad)]
