@@ -16,6 +16,7 @@ from tests import scoped
 ALLOWED = {
     "accounts:login": "public; tests/test_web_scope.py (the lockout) and the browser journeys",
     "accounts:logout": "the session's end; the browser journeys",
+    "accounts:password_change": "one's own password, no model; tests/accounts/test_account_policy.py",
     "web:favicon": "a static icon",
     "ui:picker_orgs": "pickers read through visible_to; tests/crud/test_pickers.py",
     "ui:picker_people": "tests/crud/test_pickers.py",
