@@ -18,11 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="", help="令牌用途说明")
         parser.add_argument("--days", type=int, default=None, help="有效天数（默认 DANGJIAN_TOKEN_DAYS，90 天）")
         what = parser.add_mutually_exclusive_group()
-        what.add_argument("--list", action="store_true", help="列出令牌（编号、用户、用途、签发、失效、状态）")
+        what.add_argument("--list", action="store_true", dest="listing", help="列出令牌（编号、用户、用途、签发、失效、状态）")
         what.add_argument("--revoke", type=int, metavar="编号", help="吊销该编号的令牌")
 
-    def handle(self, *args, username, name, days, list, revoke, **options):
-        if list:
+    def handle(self, *args, username, name, days, listing, revoke, **options):
+        if listing:
             return self.list_tokens(username)
         if revoke is not None:
             token = ApiToken.objects.select_related("user").filter(pk=revoke).first()
