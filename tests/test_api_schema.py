@@ -27,8 +27,29 @@ PINNED = {
 
 
 def test_openapi_paths_are_pinned(db):
-    schema = Client().get("/api/openapi.json").json()
+    from django.contrib.auth import get_user_model
+
+    c = Client()
+    c.force_login(get_user_model().objects.create_user("reader", password="pw-for-tests-1"))
+    schema = c.get("/api/openapi.json").json()
     assert {path: set(ops) for path, ops in schema["paths"].items()} == PINNED
+
+
+def test_the_docs_and_the_schema_need_a_login_or_a_token(db):
+    """The schema maps every endpoint: not for strangers (the docs go to the login, the schema says 401)."""
+    from django.contrib.auth import get_user_model
+
+    from dangjian.accounts.services import issue_token
+
+    anonymous = Client()
+    r = anonymous.get("/api/docs")
+    assert r.status_code == 302 and r["Location"].startswith("/login/?next=/api/docs")
+    r = anonymous.get("/api/openapi.json")
+    assert r.status_code == 401 and "paths" not in r.json()
+    token = issue_token(get_user_model().objects.create_user("script", password="pw-for-tests-1"))
+    r = anonymous.get("/api/openapi.json", HTTP_AUTHORIZATION=f"Bearer {token.raw}")
+    assert r.status_code == 200 and "/api/orgs" in r.json()["paths"]
+    assert anonymous.get("/api/openapi.json", HTTP_AUTHORIZATION="Bearer not-a-token").status_code == 401
 
 
 def test_token_command_issues_a_working_token(tree, capsys):

@@ -16,6 +16,7 @@ from tests import scoped
 ALLOWED = {
     "accounts:login": "public; tests/test_web_scope.py (the lockout) and the browser journeys",
     "accounts:logout": "the session's end; the browser journeys",
+    "accounts:password_change": "one's own password, no model; tests/accounts/test_account_policy.py",
     "web:favicon": "a static icon",
     "web:todo": "each user's own to-dos, nobody else's to scope; tests/pages/test_todo.py",
     "notices:read_all": "a POST on the user's own notices; tests/pages/test_todo.py",

@@ -1,17 +1,19 @@
 """The REST API (django-ninja), scoped exactly like the pages.
 
 The browser uses its session; scripts send ``Authorization: Bearer <token>``
-(tokens: ``dangjian token USERNAME``). OpenAPI at ``/api/docs``.
+(tokens: ``dangjian token USERNAME``). OpenAPI at ``/api/docs``, for those logged in.
 """
 
 import json
 from datetime import date, datetime
+from functools import wraps
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Length, Substr
-from django.http import Http404
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Schema, Status, Swagger
@@ -60,11 +62,26 @@ class BearerToken(HttpBearer):
         return user
 
 
+def docs_need_login(view):
+    """/api/docs and /api/openapi.json for a logged-in user or a valid token only: the schema
+    maps every endpoint. Anonymous, the docs page goes to the login; the schema answers 401."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if request.user.is_authenticated or BearerToken()(request):
+            return view(request, *args, **kwargs)
+        if request.path.endswith(".json"):
+            return JsonResponse({"detail": "需要登录或接口令牌"}, status=401)
+        return redirect_to_login(request.get_full_path())
+
+    return guarded
+
+
 api = NinjaAPI(
     title="dangjian API", version="1", description="党建工作联系点制度：组织、人员、联系点、活动、民生问题与制度检查",
     # The token first: ninja's session auth refuses a request without a CSRF token before the
     # token is looked at, which would refuse every script's write.
-    auth=[BearerToken(), django_auth], urls_namespace="api", docs=LocalSwagger(),
+    auth=[BearerToken(), django_auth], urls_namespace="api", docs=LocalSwagger(), docs_decorator=docs_need_login,
 )
 
 

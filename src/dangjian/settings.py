@@ -14,7 +14,14 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dangjian-insecure-dev-key-change-me")
+DANGJIAN_PRODUCTION = os.environ.get("DANGJIAN_ENV", "") == "production"
+
+DEV_SECRET_KEY = "dangjian-insecure-dev-key-change-me"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEV_SECRET_KEY)
+if DANGJIAN_PRODUCTION and SECRET_KEY in ("", DEV_SECRET_KEY):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("生产环境（DANGJIAN_ENV=production）必须设置 DJANGO_SECRET_KEY，且不能用开发用的默认密钥。")
 DEBUG = os.environ.get("DJANGO_DEBUG", "") == "1"
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 
@@ -53,8 +60,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "dangjian.audit.context.RequestIdMiddleware",  # ties the audit events of one request together
     "dangjian.ui.middleware.PagesRequireLogin",
+    "dangjian.accounts.middleware.SessionPolicy",  # absolute lifetime, first-login password change, no-store
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -63,18 +72,78 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Lockout after repeated failures (django-axes): 5 wrong passwords lock that
-# username from that address for 15 minutes.
+# Lockout after repeated failures (django-axes, accounts/lockout.py), for 15 minutes:
+# 5 wrong passwords lock that username from that address; 10 wrong passwords from one
+# address, whatever the usernames, lock the address (password spraying).
 AXES_FAILURE_LIMIT = int(os.environ.get("DANGJIAN_LOGIN_FAILURES", "5"))
+DANGJIAN_ADDRESS_FAILURES = int(os.environ.get("DANGJIAN_ADDRESS_FAILURES", "10"))
+AXES_HANDLER = "dangjian.accounts.lockout.AccountAndAddressLockout"
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # what a successful login resets
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
-# Sessions end after 8 idle hours (a working day) and with the browser.
+# Passwords set through a form or `dangjian changepassword/createsuperuser/adduser`
+# (等保 2.0 身份鉴别): at least 8 characters of three of the four classes, not like the
+# user's name, not a common password. The demo sets its simple passwords directly.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "dangjian.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "dangjian.accounts.validators.CharacterClassValidator"},
+]
+# Passwords the demo prints: refused at login in production (accounts/forms.py).
+DANGJIAN_DEMO_PASSWORDS = ("admin", "demo1234")
+
+# Sessions end after 8 idle hours (a working day), with the browser, and in any case
+# 12 hours after the login (accounts/middleware.py).
 SESSION_COOKIE_AGE = int(os.environ.get("DANGJIAN_SESSION_SECONDS", str(8 * 3600)))
+DANGJIAN_SESSION_MAX_SECONDS = int(os.environ.get("DANGJIAN_SESSION_MAX_SECONDS", str(12 * 3600)))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+
+# API tokens (`dangjian token`) expire after this many days unless --days says otherwise.
+DANGJIAN_TOKEN_DAYS = int(os.environ.get("DANGJIAN_TOKEN_DAYS", "90"))
+
+# HTTPS (the README's production section): on by default in production, each
+# variable able to turn its part off. Behind a front server that ends TLS, it says so with
+# X-Forwarded-Proto (DANGJIAN_BEHIND_PROXY=1).
+def _flag(name, default):
+    return os.environ.get(name, "1" if default else "0") == "1"
+
+
+SECURE_SSL_REDIRECT = _flag("DANGJIAN_SSL_REDIRECT", DANGJIAN_PRODUCTION)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _flag("DANGJIAN_SECURE_COOKIES", DANGJIAN_PRODUCTION)
+SECURE_HSTS_SECONDS = int(os.environ.get("DANGJIAN_HSTS_SECONDS", "31536000" if DANGJIAN_PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("DANGJIAN_HSTS_SUBDOMAINS", DANGJIAN_PRODUCTION)
+SECURE_HSTS_PRELOAD = _flag("DANGJIAN_HSTS_PRELOAD", DANGJIAN_PRODUCTION)  # only marks the header; submits nothing
+if os.environ.get("DANGJIAN_BEHIND_PROXY", "") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # …and the client's address (for the lockout) is the last one it adds to X-Forwarded-For.
+    AXES_CLIENT_IP_CALLABLE = "dangjian.accounts.lockout.address_behind_proxy"
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts only from the
+# app's own static files; no inline script, style or event handler anywhere.
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],  # Tabler's icons are data: URLs in its CSS; a chart saved as an image
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 ROOT_URLCONF = "dangjian.urls"
 

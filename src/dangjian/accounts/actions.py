@@ -2,5 +2,10 @@ from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from dangjian.audit.registry import register_actions, register_fields
 
-register_actions({"api token issued": pgettext_lazy("audit action", "签发接口令牌")})
-register_fields({"name": _("名称")})
+register_actions({
+    "api token issued": pgettext_lazy("audit action", "签发接口令牌"),
+    "api token revoked": pgettext_lazy("audit action", "吊销接口令牌"),
+    "account created": pgettext_lazy("audit action", "创建账户"),
+    "password changed": pgettext_lazy("audit action", "修改密码"),
+})
+register_fields({"name": _("名称"), "expires_at": _("失效时间"), "username": _("用户名"), "grant": _("授权")})

@@ -9,3 +9,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import actions, policy  # noqa: F401  (declarations: who may do what, audit actions)
+        from . import middleware  # noqa: F401  (its login receiver notes the session's start, for force_login too)

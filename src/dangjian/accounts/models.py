@@ -2,9 +2,11 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,6 +25,9 @@ class Profile(models.Model):
         "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="accounts",
         verbose_name=_("对应人员"),
     )
+    # An account an administrator created (or whose password they reset) changes its
+    # password at its first login: only its holder then knows it (等保 2.0 身份鉴别).
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("账户资料")
@@ -59,6 +64,8 @@ class ApiToken(models.Model):
     digest = models.CharField(_("摘要"), max_length=64, unique=True)
     name = models.CharField(_("用途"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("失效时间"))
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API 令牌")
@@ -69,14 +76,24 @@ class ApiToken(models.Model):
         return hashlib.sha256(raw.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user, name=""):
-        """A new token; its ``raw`` value (for the script) exists only on the returned object."""
+    def issue(cls, user, name="", days=None):
+        """A new token valid for ``days`` (``DANGJIAN_TOKEN_DAYS``); its ``raw`` value exists only on the returned object."""
         raw = secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, digest=cls.digest_of(raw), name=name)
+        expires_at = timezone.now() + timedelta(days=days or settings.DANGJIAN_TOKEN_DAYS)
+        token = cls.objects.create(user=user, digest=cls.digest_of(raw), name=name, expires_at=expires_at)
         token.raw = raw
         return token
 
     @classmethod
     def user_for(cls, raw):
-        found = cls.objects.select_related("user").filter(digest=cls.digest_of(raw), user__is_active=True).first()
+        """The token's user while it is neither expired nor revoked and the account active."""
+        found = cls.objects.select_related("user").filter(
+            digest=cls.digest_of(raw), user__is_active=True, revoked_at__isnull=True, expires_at__gt=timezone.now(),
+        ).first()
         return found.user if found else None
+
+    @property
+    def status(self):
+        if self.revoked_at:
+            return _("已吊销")
+        return _("已过期") if self.expires_at <= timezone.now() else _("有效")

@@ -27,7 +27,9 @@
       color: palette,
       textStyle: { fontFamily: font },
       title: { text: spec.title, left: 0, top: 0, textStyle: { fontSize: 14, fontFamily: font, width: el.clientWidth, overflow: "break" } },
-      tooltip: { trigger: "axis", confine: true },
+      // Drawn on the canvas, not as HTML: ECharts' HTML tooltip carries style="" attributes the
+      // Content-Security-Policy refuses.
+      tooltip: { trigger: "axis", confine: true, renderMode: "richText" },
       // Under the title, never beside it: a long title and the legend cannot overlap.
       legend: { top: 26, left: 0, type: "scroll", textStyle: { fontFamily: font } },
       // The grid's box holds the axis labels too, measured as drawn: containLabel only

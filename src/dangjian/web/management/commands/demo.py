@@ -84,7 +84,7 @@ class Command(BaseCommand):
             self.stdout.write(f"已载入：{len(book.orgs)} 个组织，{len(book.people)} 人，{len(book.problems)} 个民生问题。")
         else:
             self.stdout.write("数据库已有演示数据，直接启动。")
-        self.stdout.write("\n演示账户（仅供演示）：")
+        self.stdout.write("\n演示账户（仅供演示；生产环境 DANGJIAN_ENV=production 不接受这些密码）：")
         for username, role, org_code, _, description in demo.build().accounts:
             password = "admin" if username == "admin" else demo.ACCOUNT_PASSWORD
             self.stdout.write(f"  {username:<12} 密码 {password:<9} {description}")
