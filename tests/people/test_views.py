@@ -13,6 +13,8 @@ class TestPersonViews(ScopedViewTests):
         Url("contacts:link_feedback", query=lambda p: {"person": p.code}, outside=False),
         Url("people:person_edit", args=lambda p: [p.code], action="change",
             data=lambda p: {"name": "改过的姓名", "id_card": "", "mobile": ""}),
+        # The full numbers: an administrator's POST, audited (an event per reveal).
+        Url("people:person_reveal", args=lambda p: [p.code], action="reveal", data=lambda p: {}, form=False),
     )
 
     def build_inside(self, world):

@@ -32,8 +32,24 @@ class PersonDetail(ScopedDetailView):
         panels, related = render_panels(self.request, person)
         # The viewer sees the audit of what is in their scope; a person sees all of their own.
         ctx.update(panels=panels, is_me=is_me, can_edit=allows(user, "change", person),
+                   can_reveal=allows(user, "reveal", person),
                    audit=audit_for(person, related=related, viewer=None if is_me else user))
         return ctx
+
+
+class PersonReveal(PersonDetail):
+    """The person's page with the full 身份证号 and 手机号: an administrator's explicit, audited request (POST)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not allows(request.user, "reveal", self.object):
+            raise Http404
+        revealed = services.reveal_numbers(request.user, self.object)
+        response = self.render_to_response(self.get_context_data(object=self.object, revealed=revealed))
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 # ------------------------------------------------------------------ the directory, and keeping the records
@@ -96,7 +112,8 @@ class PersonList(FilteredListView):
 
 
 class PersonEdit(ObjectFormView):
-    """姓名、身份证号、手机号; the full numbers are shown here only, and only to an administrator."""
+    """姓名、身份证号、手机号. The numbers held are shown masked (their full text only through the audited
+    reveal): a blank box keeps the number, a ticked 清除 removes it."""
 
     model = Person
     form_class = PersonForm
@@ -104,21 +121,15 @@ class PersonEdit(ObjectFormView):
     title = _("修改人员信息")
     success_message = _("已保存：%(name)s")
 
-    def revealed(self):
-        return allows(self.request.user, "reveal", self.object)
-
     def get_initial(self):
-        p = self.object
-        if self.revealed():
-            return {"name": p.name, "id_card": p.id_card, "mobile": p.mobile}
-        return {"name": p.name}
+        return {"name": self.object.name}
 
     def service(self, person, c):
-        # Without "reveal" the numbers are not shown: a blank box keeps the number held.
-        keep = not self.revealed()
-        return services.change_person(self.request.user, person, c["name"],
-                                      c["id_card"] or (person.id_card if keep else ""),
-                                      c["mobile"] or (person.mobile if keep else ""))
+        def wanted(field):
+            if c.get(f"clear_{field}"):
+                return ""
+            return c[field] or None  # blank: the number held stays
+        return services.change_person(self.request.user, person, c["name"], wanted("id_card"), wanted("mobile"))
 
     def get_success_url(self, person):
         return reverse("people:person_detail", args=[person.code])
