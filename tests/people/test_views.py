@@ -9,6 +9,7 @@ class TestPersonViews(ScopedViewTests):
     urls = (
         Url("people:person_detail", args=lambda p: [p.code]),
         Url("people:person_list"),
+        Url("people:person_export"),
         # htmx, as the link form is filled in: a person out of scope gets no notes, not a 404.
         Url("contacts:link_feedback", query=lambda p: {"person": p.code}, outside=False),
         Url("people:person_edit", args=lambda p: [p.code], action="change",

@@ -12,10 +12,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
-from dangjian.accounts.policy import allows, allows_at, ensure
+from dangjian.accounts.policy import allows, allows_at, ensure, may
 from dangjian.audit.services import record
 
-from .models import Post, PostRole, mask_id_card, mask_mobile
+from .models import Person, Post, PostRole, mask_id_card, mask_mobile
 from .validators import _MOBILE_RE as MOBILE_RE, id_card_check_digit, id_card_error
 
 EARLIEST = date(1949, 10, 1)
@@ -77,6 +77,24 @@ def reveal_numbers(user, person, reason="page"):
     shown = {k: v for k, v in _person_snapshot(person).items() if k != "name" and v}  # masked: which ones
     record("person numbers revealed", actor=user, obj=person, after={**shown, "shown_via": reason})
     return {"id_card": person.id_card, "mobile": person.mobile}
+
+
+@transaction.atomic
+def export_people(user, queryset, path, full=False):
+    """The directory of ``queryset`` as a workbook at ``path``, audited. ``full``: the full numbers, for an
+    administrator ("reveal"), of the persons they may reveal (the others stay masked)."""
+    from .exports import people_to_xlsx
+
+    revealable = frozenset()
+    if full:
+        if not may(user, "reveal", Person):
+            raise PermissionDenied
+        revealable = frozenset(Person.objects.visible_to(user, "reveal").filter(pk__in=queryset.values("pk"))
+                               .values_list("pk", flat=True))
+    count = people_to_xlsx(queryset, path, revealable)
+    record("people exported", actor=user, after={"people_count": count, "full_numbers": bool(full),
+                                                 "shown_via": "export"})
+    return count
 
 
 def _post_snapshot(post):

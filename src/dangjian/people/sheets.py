@@ -35,6 +35,30 @@ def person_ids(run):
     return run.cached("person_ids", lambda: run.code_ids(Person, file_people(run)))
 
 
+class _RunSealer:
+    """The data key's sealer for one import, remembering the 身份证号 digests the first pass computed
+    (for the repeated-number warning) so that the second pass, which compares them, does not again."""
+
+    def __init__(self):
+        self.sealer = sealer()
+        self.id_cards = {}
+
+    def digest(self, field, value):
+        if field != "id_card":
+            return self.sealer.digest(field, value)
+        found = self.id_cards.get(value)
+        if found is None:
+            found = self.id_cards[value] = self.sealer.digest(field, value)
+        return found
+
+    def encrypt_many(self, field, values, digests):
+        return self.sealer.encrypt_many(field, values, digests)
+
+
+def run_sealer(run):
+    return run.cached("sealer", _RunSealer)
+
+
 def _chunks(items, size):
     for i in range(0, len(items), size):
         yield items[i:i + size]
@@ -69,7 +93,7 @@ class PersonSheet(Sheet):
             return
         card = v["身份证号"]
         if card:
-            card = run.cached("sealer", sealer).digest("id_card", card)  # no plaintext kept across rows
+            card = run_sealer(run).digest("id_card", card)  # compared by digest, as the database holds it
             if card in id_cards:
                 run.warn(sheet, number, "身份证号", f"与第 {id_cards[card]} 行的身份证号相同，请核对")
             else:
@@ -85,7 +109,7 @@ class PersonSheet(Sheet):
         """A person who holds any post or link outside the importer's scope belongs (also) to someone
         else: they may be listed (to give them a post here), not changed."""
         rows = run.local.get("people_in_db", {})
-        s = run.cached("sealer", sealer)
+        s = run_sealer(run)
         for chunk in _chunks(list(rows), 500):
             for code, *values in (Person.objects.filter(code__in=chunk).filter(belongs_elsewhere(run.within))
                                   .values_list("code", "name", "id_card_digest", "mobile_digest")):
@@ -98,7 +122,7 @@ class PersonSheet(Sheet):
 
     def apply(self, run):
         run.sync(self.name, self.model, self.key_fields, self.value_fields, lambda v: self.record(run, v),
-                 sealed=self.sealed, sealer=run.cached("sealer", sealer))
+                 sealed=self.sealed, sealer=run_sealer(run))
 
 
 def _posts_or_links(q):

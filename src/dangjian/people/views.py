@@ -1,13 +1,14 @@
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
-from dangjian.accounts.policy import allows
+from dangjian.accounts.policy import allows, may
 from dangjian.accounts.scope import Scope
 from dangjian.orgs.models import Organization, OrgKind
 from dangjian.orgs.queries import subtree_q
+from dangjian.records.sealed import digest
 from dangjian.ui.panels import render as render_panels
 from dangjian.ui.generic import FilteredListView, ObjectFormView, ScopedDetailView, audit_for
 
@@ -86,8 +87,11 @@ class PersonList(FilteredListView):
         if term is None:
             return qs.none()
         if term:
-            qs = qs.filter(Q(name__contains=term) | Q(code__startswith=term)
-                           | Q(name_initials__startswith=term.lower()))
+            found = Q(name__contains=term) | Q(code__startswith=term) | Q(name_initials__startswith=term.lower())
+            if len(term) in (11, 18) and may(self.request.user, "reveal", Person):
+                # A whole 身份证号 or 手机号, for an administrator: found by its keyed digest (records.sealed).
+                found |= Q(id_card_digest=digest("id_card", term.upper())) | Q(mobile_digest=digest("mobile", term))
+            qs = qs.filter(found)
         if c.get("org"):
             qs = qs.filter(Exists(Post.objects.filter(subtree_q(c["org"].path, "organization__path"),
                                                       person=OuterRef("pk"))))
@@ -108,7 +112,35 @@ class PersonList(FilteredListView):
         for p in page:
             p.can_edit = p.pk in editable
         ctx["people"] = page
+        ctx["can_reveal"] = may(self.request.user, "reveal", Person)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        ctx["export_params"] = params.urlencode()
         return ctx
+
+
+class PersonExport(PersonList):
+    """The directory as filtered, as a workbook; ``full=1``: an administrator's full numbers, audited."""
+
+    def get(self, request, *args, **kwargs):
+        import tempfile
+        from urllib.parse import quote
+
+        full = request.GET.get("full") == "1"
+        if full and not may(request.user, "reveal", Person):
+            raise Http404
+        qs = self.get_queryset()
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as fh:
+            services.export_people(request.user, qs, fh.name, full=full)
+            data = open(fh.name, "rb").read()
+        response = HttpResponse(data, content_type=XLSX)
+        name = gettext("人员名录") + ("-" + gettext("含完整号码") if full else "") + ".xlsx"
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class PersonEdit(ObjectFormView):

@@ -58,11 +58,11 @@ class Migration(migrations.Migration):
         migrations.AddField("person", "id_card_sealed", models.CharField(
             "身份证号（密文）", max_length=64, blank=True, default="", editable=False)),
         migrations.AddField("person", "id_card_digest", models.CharField(
-            "身份证号（摘要）", max_length=32, blank=True, default="", editable=False, db_index=True)),
+            "身份证号（摘要）", max_length=32, blank=True, default="", editable=False)),
         migrations.AddField("person", "mobile_sealed", models.CharField(
             "手机号（密文）", max_length=64, blank=True, default="", editable=False)),
         migrations.AddField("person", "mobile_digest", models.CharField(
-            "手机号（摘要）", max_length=32, blank=True, default="", editable=False, db_index=True)),
+            "手机号（摘要）", max_length=32, blank=True, default="", editable=False)),
         migrations.RunPython(seal_numbers, open_numbers),
         migrations.RemoveField("person", "id_card"),
         migrations.RemoveField("person", "mobile"),
