@@ -219,3 +219,30 @@ def test_rotate_data_key_replaces_the_key_file_of_an_instance_without_one(tmp_pa
     assert digests["1001"] == Sealer(new).digest("mobile", "13800138000")
     again = _run(tmp_path, "import", book, env=env)  # the same numbers, found unchanged under the new key
     assert again.returncode == 0 and "人员：新增 0，更新 0，不变 3" in again.stdout, again.stdout
+
+
+# ----- the migration ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_encrypts_the_plaintext_numbers_a_database_held():
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("people", "0002_person_name_initials")], [("people", "0003_sealed_numbers")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO people_person (code, name, id_card, mobile, name_initials, created_at, "
+                           "updated_at) VALUES ('M1', '张三', %s, %s, 'zs', %s, %s), "
+                           "('M2', '李四', '', '', 'ls', %s, %s)", [ID_WANG, "13800138000", *["2026-01-01"] * 4])
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(after)
+        assert ID_WANG not in repr(_raw_rows()) and "13800138000" not in repr(_raw_rows())
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    people = {p.code: (p.id_card, p.mobile) for p in Person.objects.all()}
+    assert people == {"M1": (ID_WANG, "13800138000"), "M2": ("", "")}

@@ -180,6 +180,7 @@ class Run:
         fields = [*key_fields, *stored, *ciphertexts]  # a new row: its key, its values, then its ciphertexts
         touch = self._toucher(model, fields)
         plain = {i: [] for i in at}  # the plaintexts of the rows waiting in ``create``, by value position
+        digests = [(i, sealer.digester(value_fields[i])) for i in at]
 
         def sealed_rows(rows):
             """``rows`` with their ciphertexts added: each sealed field's batch in one SM4 call."""
@@ -196,8 +197,8 @@ class Run:
             key, values = convert(v)
             if at:
                 given, values = values, list(values)
-                for i in at:
-                    values[i] = sealer.digest(value_fields[i], given[i] or "")
+                for i, digest in digests:
+                    values[i] = digest(given[i])
                 values = tuple(values)
             found = existing.get(key)
             if found is None:
