@@ -1,6 +1,14 @@
+import os
+import secrets
+
 import pytest
+from django.conf import settings as django_settings
 
 from tests.builders import Tree
+
+# A data key generated for this test run (records.sealed): the processes the tests start inherit it.
+os.environ["DANGJIAN_DATA_KEY"] = os.environ.get("DANGJIAN_TEST_DATA_KEY") or secrets.token_hex(16)
+django_settings.DANGJIAN_DATA_KEY = os.environ["DANGJIAN_DATA_KEY"]
 
 
 @pytest.fixture

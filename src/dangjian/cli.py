@@ -10,7 +10,8 @@ import os
 import sys
 
 # The contract's names for commands whose Django name differs.
-ALIASES = {"check": "checkrules", "systemcheck": "check", "import": "importbook"}
+ALIASES = {"check": "checkrules", "systemcheck": "check", "import": "importbook",
+           "rotate-data-key": "rotate_data_key"}
 
 
 def main(argv=None):
@@ -25,9 +26,14 @@ def main(argv=None):
     gc.disable()
     try:
         import django
+        from django.core.exceptions import ImproperlyConfigured
         from django.core.management import execute_from_command_line
 
-        django.setup()
+        try:
+            django.setup()
+        except ImproperlyConfigured as exc:  # production without its data key …: a sentence, not a traceback
+            sys.stderr.write(f"dangjian：{exc}\n")
+            sys.exit(2)
     finally:
         gc.enable()
     gc.freeze()

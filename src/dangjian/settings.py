@@ -196,6 +196,23 @@ def _database_from_env():
 
 DATABASES = {"default": _database_from_env()}
 
+DANGJIAN_PRODUCTION = os.environ.get("DANGJIAN_ENV", "") == "production"
+
+# 身份证号 and 手机号 are encrypted with this key (SM4, 32 hex digits), not with SECRET_KEY
+# (records.sealed). Production refuses to start without it; elsewhere a key is generated
+# once and kept in DANGJIAN_DATA_KEY_FILE (by default beside the SQLite database).
+DANGJIAN_DATA_KEY = os.environ.get("DANGJIAN_DATA_KEY", "").strip()
+
+
+def _data_key_file():
+    db = DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return str(db["NAME"]) + ".key"
+    return str(Path.cwd() / f"dangjian-{db['NAME']}.key")
+
+
+DANGJIAN_DATA_KEY_FILE = os.environ.get("DANGJIAN_DATA_KEY_FILE") or _data_key_file()
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

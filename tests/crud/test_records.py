@@ -140,17 +140,97 @@ def test_person_edit_validates_id_card_and_mobile(world):
     assert VALID_ID not in str(event.after)
 
 
-def test_numbers_masked_everywhere_but_the_admins_edit_form(world):
-    Person.objects.filter(code="PA").update(id_card="152722198001013886", mobile="13812345678")
+def test_numbers_masked_everywhere_the_full_ones_only_by_an_audited_reveal(world):
+    person = Person.objects.get(code="PA")
+    person.id_card, person.mobile = "152722198001013886", "13812345678"
+    person.save()
     for role in ("a_admin", "a_inspector", "a_leader"):
         c = client_for(world.users[role])
         for url in ("/people/", "/people/PA/", "/api/people/PA"):
             body = c.get(url).content.decode()
             assert "152722198001013886" not in body and "13812345678" not in body, (role, url)
             assert "152***********3886" in body and "138****5678" in body, (role, url)
-    form = client_for(world.users["a_admin"]).get("/people/PA/edit/").content.decode()
-    assert "152722198001013886" in form and "13812345678" in form
+    admin = client_for(world.users["a_admin"])
+    form = admin.get("/people/PA/edit/").content.decode()  # the edit form shows them masked, as placeholders
+    assert "152722198001013886" not in form and "13812345678" not in form and "152***********3886" in form
     assert client_for(world.users["a_inspector"]).get("/people/PA/edit/").status_code == 404
+    assert not events("person numbers revealed")
+    assert 'action="/people/PA/reveal/"' in admin.get("/people/PA/").content.decode()
+    page = admin.post("/people/PA/reveal/")
+    body = page.content.decode()
+    assert page.status_code == 200 and "152722198001013886" in body and "13812345678" in body
+    assert page["Cache-Control"] == "no-store"
+    (event,) = events("person numbers revealed")
+    assert event.actor == world.users["a_admin"] and event.object_id == str(person.pk)
+    assert "152722198001013886" not in str(event.after) and event.after["id_card"] == "152***********3886"
+    assert "查看完整身份证号、手机号" in admin.get("/people/PA/").content.decode()  # on the person's audit
+    for role in ("a_inspector", "a_leader", "a_branch"):
+        c = client_for(world.users[role])
+        assert 'action="/people/PA/reveal/"' not in c.get("/people/PA/").content.decode()
+        r = c.post("/people/PA/reveal/")
+        assert r.status_code in (403, 404) and "152722198001013886" not in r.content.decode(), role
+    assert len(events("person numbers revealed")) == 1
+
+
+def test_the_edit_form_keeps_a_number_left_blank_and_clears_a_ticked_one(world):
+    person = Person.objects.get(code="PA")
+    person.id_card, person.mobile = VALID_ID, "13812345678"
+    person.save()
+    c = client_for(world.users["a_admin"])
+    assert c.post("/people/PA/edit/", {"name": "张三", "id_card": "", "mobile": ""}).status_code == 302
+    person = Person.objects.get(code="PA")
+    assert (person.name, person.id_card, person.mobile) == ("张三", VALID_ID, "13812345678")
+    assert c.post("/people/PA/edit/", {"name": "张三", "clear_mobile": "on"}).status_code == 302
+    person = Person.objects.get(code="PA")
+    assert (person.id_card, person.mobile, person.mobile_digest) == (VALID_ID, "", "")
+
+
+def _numbered(code, id_card, mobile):
+    person = Person.objects.get(code=code)
+    person.id_card, person.mobile = id_card, mobile
+    person.save()
+    return person
+
+
+def _sheet(response):
+    import io
+
+    import openpyxl
+
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    return {r[0]: r[1:] for r in ws.iter_rows(min_row=2, values_only=True)}
+
+
+def test_the_directory_export_is_masked_full_numbers_only_for_an_admin_who_asks_audited(world):
+    _numbered("PA", "152722198001013886", "13812345678")
+    _numbered("PB", VALID_ID, "13900000000")  # banner B: outside a_admin's scope
+    admin = client_for(world.users["a_admin"])
+    assert "full=1" in admin.get("/people/").content.decode()
+    rows = _sheet(admin.get("/people/export/"))
+    assert rows["PA"][1:] == ("152***********3886", "138****5678") and "PB" not in rows
+    (event,) = events("people exported")
+    assert event.after == {"people_count": len(rows), "full_numbers": False, "shown_via": "export"}
+    rows = _sheet(admin.get("/people/export/?q=PA&full=1"))
+    assert rows["PA"][1:] == ("152722198001013886", "13812345678")
+    event = AuditEvent.objects.filter(action="people exported").latest("pk")
+    assert event.actor == world.users["a_admin"] and event.after["full_numbers"] is True
+    for role in ("a_inspector", "a_leader", "a_branch"):
+        c = client_for(world.users[role])
+        assert "full=1" not in c.get("/people/").content.decode(), role
+        assert c.get("/people/export/?full=1").status_code == 404, role
+        body = c.get("/people/export/").content
+        assert b"13812345678" not in body and b"152722198001013886" not in body
+    assert len(events("people exported")) == 2 + 3  # each masked export audited too
+
+
+def test_an_admin_finds_a_person_by_a_whole_number_others_do_not(world):
+    _numbered("PA", "152722198001013886", "13812345678")
+    admin = client_for(world.users["a_admin"])
+    for term in ("152722198001013886", "13812345678"):
+        assert "共 1 人" in admin.get(f"/people/?q={term}").content.decode(), term
+    assert "共 0 人" in admin.get("/people/?q=13812345679").content.decode()
+    assert "共 0 人" in client_for(world.users["a_inspector"]).get("/people/?q=13812345678").content.decode()
 
 
 def test_directory_search_filters_and_count(world):

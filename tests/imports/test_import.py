@@ -344,8 +344,10 @@ def test_the_console_script_exits_1_and_prints_the_errors(tmp_path):
     good = run("import", write_csv(tmp_path / "good", base()))
     assert good.returncode == 0, good.stderr
     db = sqlite3.connect(tmp_path / "db.sqlite3")
-    people = db.execute("SELECT code, name, mobile FROM people_person ORDER BY code").fetchall()
-    assert people == [("1001", "张三", "13800138000"), ("1002", "李四", ""), ("1003", "王五", "13912345678")]
+    people = db.execute("SELECT code, name, mobile_sealed FROM people_person ORDER BY code").fetchall()
+    assert [(code, name, bool(m)) for code, name, m in people] == [
+        ("1001", "张三", True), ("1002", "李四", False), ("1003", "王五", True)]
+    assert "13800138000" not in str(people)  # sealed at rest
 
     book = base()
     set_cell(book, "人员", 3, "姓名", "李四四")
@@ -355,7 +357,7 @@ def test_the_console_script_exits_1_and_prints_the_errors(tmp_path):
     assert bad.returncode == 1
     assert "人员, 4, 手机号, " in bad.stderr
     assert "任职, 3, 任职日期, " in bad.stderr
-    assert db.execute("SELECT code, name, mobile FROM people_person ORDER BY code").fetchall() == people
+    assert db.execute("SELECT code, name, mobile_sealed FROM people_person ORDER BY code").fetchall() == people
     db.close()
 
 

@@ -9,10 +9,13 @@ class TestPersonViews(ScopedViewTests):
     urls = (
         Url("people:person_detail", args=lambda p: [p.code]),
         Url("people:person_list"),
+        Url("people:person_export"),
         # htmx, as the link form is filled in: a person out of scope gets no notes, not a 404.
         Url("contacts:link_feedback", query=lambda p: {"person": p.code}, outside=False),
         Url("people:person_edit", args=lambda p: [p.code], action="change",
             data=lambda p: {"name": "改过的姓名", "id_card": "", "mobile": ""}),
+        # The full numbers: an administrator's POST, audited (an event per reveal).
+        Url("people:person_reveal", args=lambda p: [p.code], action="reveal", data=lambda p: {}, form=False),
     )
 
     def build_inside(self, world):

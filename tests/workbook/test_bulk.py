@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from dangjian.orgs.models import TierRating
 from dangjian.people.models import Person, Post
+from dangjian.records.sealed import sealer
 from dangjian.workbook.bulk import insert_rows
 from tests.builders import Tree
 
@@ -16,8 +17,9 @@ pytestmark = pytest.mark.django_db
 def test_rows_read_back_as_the_orm_writes_them():
     root = Tree().org("R", kind="党委")
     before = timezone.now()
-    ids = insert_rows(Person, ["code", "name", "id_card", "mobile", "name_initials"],
-                      [("P1", "张三", "", "", "zs"), ("P2", "李四", "", "13800000000", "ls")], returning=True)
+    mobile_sealed, mobile_digest = sealer().seal("mobile", "13800000000")
+    ids = insert_rows(Person, ["code", "name", "mobile_sealed", "mobile_digest", "name_initials"],
+                      [("P1", "张三", "", "", "zs"), ("P2", "李四", mobile_sealed, mobile_digest, "ls")], returning=True)
     people = {p.code: p for p in Person.objects.all()}
     assert sorted(ids) == sorted(p.pk for p in people.values())
     assert people["P2"].mobile == "13800000000" and people["P1"].name == "张三"

@@ -8,6 +8,9 @@ class PeopleConfig(AppConfig):
     verbose_name = _("人员与任职")
 
     def ready(self):
+        from dangjian.records.sealed import check_configuration
+
+        check_configuration()  # production without DANGJIAN_DATA_KEY: nothing starts (ImproperlyConfigured)
         from . import actions, panels, policy  # noqa: F401  (declarations: who may do what, audit actions, page panels)
 
         from dangjian.ui.sources import register_source

@@ -12,11 +12,23 @@ from .models import PostRole
 
 
 class PersonForm(ScopedForm):
-    """The full 身份证号 and 手机号 are in this form only, and only for an administrator ("reveal")."""
+    """The numbers held appear masked, as the boxes' placeholders: the full ones only by the audited reveal."""
 
     name = forms.CharField(label=_("姓名"), max_length=100)
     id_card = forms.CharField(label=_("身份证号"), max_length=18, required=False)
+    clear_id_card = forms.BooleanField(label=_("清除身份证号"), required=False)
     mobile = forms.CharField(label=_("手机号"), max_length=11, required=False)
+    clear_mobile = forms.BooleanField(label=_("清除手机号"), required=False)
+
+    def __init__(self, *args, instance=None, **kwargs):
+        super().__init__(*args, instance=instance, **kwargs)
+        for field, masked in (("id_card", instance.id_card_masked if instance else ""),
+                              ("mobile", instance.mobile_masked if instance else "")):
+            if masked:
+                self.fields[field].widget.attrs["placeholder"] = masked
+                self.fields[field].help_text = _("现为 %(masked)s；留空则不变") % {"masked": masked}
+            else:
+                del self.fields[f"clear_{field}"]
 
 
 class PostForm(ScopedForm):

@@ -12,10 +12,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
-from dangjian.accounts.policy import allows, allows_at, ensure
+from dangjian.accounts.policy import allows, allows_at, ensure, may
 from dangjian.audit.services import record
 
-from .models import Post, PostRole, mask_id_card, mask_mobile
+from .models import Person, Post, PostRole, mask_id_card, mask_mobile
 from .validators import _MOBILE_RE as MOBILE_RE, id_card_check_digit, id_card_error
 
 EARLIEST = date(1949, 10, 1)
@@ -41,8 +41,11 @@ def id_card_problem(value):
 
 @transaction.atomic
 def change_person(user, person, name, id_card="", mobile=""):
+    """``id_card``/``mobile`` None: the number held stays (a form that did not show it)."""
     if not allows(user, "change", person):
         raise PermissionDenied
+    id_card = person.id_card if id_card is None else id_card
+    mobile = person.mobile if mobile is None else mobile
     name, id_card, mobile = (name or "").strip(), (id_card or "").strip().upper(), (mobile or "").strip()
     errors = {}
     if not name:
@@ -57,10 +60,41 @@ def change_person(user, person, name, id_card="", mobile=""):
         raise ValidationError(errors)
     before = _person_snapshot(person)
     person.name, person.id_card, person.mobile = name, id_card, mobile
-    person.save(update_fields=["name", "id_card", "mobile", "updated_at"])
+    person.save(update_fields=["name", *person.SEALED_COLUMNS, "updated_at"])
     ensure(user, "change", person)
     record("person changed", actor=user, obj=person, before=before, after=_person_snapshot(person))
     return person
+
+
+@transaction.atomic
+def reveal_numbers(user, person, reason="page"):
+    """The full 身份证号 and 手机号 of ``person`` for an administrator ("reveal"), each reveal audited.
+
+    The audit names what was shown, never the numbers themselves.
+    """
+    if not allows(user, "reveal", person):
+        raise PermissionDenied
+    shown = {k: v for k, v in _person_snapshot(person).items() if k != "name" and v}  # masked: which ones
+    record("person numbers revealed", actor=user, obj=person, after={**shown, "shown_via": reason})
+    return {"id_card": person.id_card, "mobile": person.mobile}
+
+
+@transaction.atomic
+def export_people(user, queryset, path, full=False):
+    """The directory of ``queryset`` as a workbook at ``path``, audited. ``full``: the full numbers, for an
+    administrator ("reveal"), of the persons they may reveal (the others stay masked)."""
+    from .exports import people_to_xlsx
+
+    revealable = frozenset()
+    if full:
+        if not may(user, "reveal", Person):
+            raise PermissionDenied
+        revealable = frozenset(Person.objects.visible_to(user, "reveal").filter(pk__in=queryset.values("pk"))
+                               .values_list("pk", flat=True))
+    count = people_to_xlsx(queryset, path, revealable)
+    record("people exported", actor=user, after={"people_count": count, "full_numbers": bool(full),
+                                                 "shown_via": "export"})
+    return count
 
 
 def _post_snapshot(post):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from dangjian.accounts.scope import subtrees_q
 from dangjian.orgs.pinyin import initials
 from dangjian.orgs.sheets import by_label, code_column, org_ids
+from dangjian.records.sealed import sealer
 from dangjian.records.tenure import ends_before_start
 from dangjian.workbook import Column, Reference, Sheet, register
 
@@ -34,6 +35,42 @@ def person_ids(run):
     return run.cached("person_ids", lambda: run.code_ids(Person, file_people(run)))
 
 
+class _RunSealer:
+    """The data key's sealer for one import, remembering the 身份证号 digests the first pass computed
+    (for the repeated-number warning) so that the second pass, which compares them, does not again."""
+
+    def __init__(self):
+        self.sealer = sealer()
+        self.id_cards = {}
+
+    def digest(self, field, value):
+        if field != "id_card":
+            return self.sealer.digest(field, value)
+        found = self.id_cards.get(value)
+        if found is None:
+            found = self.id_cards[value] = self.sealer.digest(field, value)
+        return found
+
+    def digester(self, field):
+        if field != "id_card":
+            return self.sealer.digester(field)
+        memo, digest = self.id_cards, self.sealer.digester(field)
+
+        def remembered(value):
+            found = memo.get(value)
+            if found is None:
+                found = memo[value] = digest(value)
+            return found
+        return remembered
+
+    def encrypt_many(self, field, values, digests):
+        return self.sealer.encrypt_many(field, values, digests)
+
+
+def run_sealer(run):
+    return run.cached("sealer", _RunSealer)
+
+
 def _chunks(items, size):
     for i in range(0, len(items), size):
         yield items[i:i + size]
@@ -54,6 +91,7 @@ class PersonSheet(Sheet):
     )
     # The pinyin initials (人员 are found by them, “zs” for 张三) are written with the name, in the same batch.
     model, key_fields, value_fields = Person, ("code",), ("name", "id_card", "mobile", "name_initials")
+    sealed = ("id_card", "mobile")  # held encrypted: compared by their keyed digest (records.sealed)
 
     def known(self, run, code):
         return code in file_people(run) or code in db_people(run)
@@ -67,6 +105,7 @@ class PersonSheet(Sheet):
             return
         card = v["身份证号"]
         if card:
+            card = run_sealer(run).digest("id_card", card)  # compared by digest, as the database holds it
             if card in id_cards:
                 run.warn(sheet, number, "身份证号", f"与第 {id_cards[card]} 行的身份证号相同，请核对")
             else:
@@ -82,15 +121,20 @@ class PersonSheet(Sheet):
         """A person who holds any post or link outside the importer's scope belongs (also) to someone
         else: they may be listed (to give them a post here), not changed."""
         rows = run.local.get("people_in_db", {})
+        s = run_sealer(run)
         for chunk in _chunks(list(rows), 500):
             for code, *values in (Person.objects.filter(code__in=chunk).filter(belongs_elsewhere(run.within))
-                                  .values_list("code", "name", "id_card", "mobile")):
-                number, wanted = rows[code]
-                if tuple(values) != wanted:
+                                  .values_list("code", "name", "id_card_digest", "mobile_digest")):
+                number, (name, card, mobile) = rows[code]
+                if tuple(values) != (name, s.digest("id_card", card), s.digest("mobile", mobile)):
                     run.out_of_scope(self.name, number, "人员编号", f"人员“{code}”")
 
     def record(self, run, v):
         return (v["人员编号"],), (v["姓名"], v["身份证号"] or "", v["手机号"] or "", initials(v["姓名"] or ""))
+
+    def apply(self, run):
+        run.sync(self.name, self.model, self.key_fields, self.value_fields, lambda v: self.record(run, v),
+                 sealed=self.sealed, sealer=run_sealer(run))
 
 
 def _posts_or_links(q):

@@ -1,13 +1,14 @@
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
-from dangjian.accounts.policy import allows
+from dangjian.accounts.policy import allows, may
 from dangjian.accounts.scope import Scope
 from dangjian.orgs.models import Organization, OrgKind
 from dangjian.orgs.queries import subtree_q
+from dangjian.records.sealed import digest
 from dangjian.ui.panels import render as render_panels
 from dangjian.ui.generic import FilteredListView, ObjectFormView, ScopedDetailView, audit_for
 
@@ -32,8 +33,24 @@ class PersonDetail(ScopedDetailView):
         panels, related = render_panels(self.request, person)
         # The viewer sees the audit of what is in their scope; a person sees all of their own.
         ctx.update(panels=panels, is_me=is_me, can_edit=allows(user, "change", person),
+                   can_reveal=allows(user, "reveal", person),
                    audit=audit_for(person, related=related, viewer=None if is_me else user))
         return ctx
+
+
+class PersonReveal(PersonDetail):
+    """The person's page with the full 身份证号 and 手机号: an administrator's explicit, audited request (POST)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not allows(request.user, "reveal", self.object):
+            raise Http404
+        revealed = services.reveal_numbers(request.user, self.object)
+        response = self.render_to_response(self.get_context_data(object=self.object, revealed=revealed))
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 # ------------------------------------------------------------------ the directory, and keeping the records
@@ -70,8 +87,11 @@ class PersonList(FilteredListView):
         if term is None:
             return qs.none()
         if term:
-            qs = qs.filter(Q(name__contains=term) | Q(code__startswith=term)
-                           | Q(name_initials__startswith=term.lower()))
+            found = Q(name__contains=term) | Q(code__startswith=term) | Q(name_initials__startswith=term.lower())
+            if len(term) in (11, 18) and may(self.request.user, "reveal", Person):
+                # A whole 身份证号 or 手机号, for an administrator: found by its keyed digest (records.sealed).
+                found |= Q(id_card_digest=digest("id_card", term.upper())) | Q(mobile_digest=digest("mobile", term))
+            qs = qs.filter(found)
         if c.get("org"):
             qs = qs.filter(Exists(Post.objects.filter(subtree_q(c["org"].path, "organization__path"),
                                                       person=OuterRef("pk"))))
@@ -92,11 +112,40 @@ class PersonList(FilteredListView):
         for p in page:
             p.can_edit = p.pk in editable
         ctx["people"] = page
+        ctx["can_reveal"] = may(self.request.user, "reveal", Person)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        ctx["export_params"] = params.urlencode()
         return ctx
 
 
+class PersonExport(PersonList):
+    """The directory as filtered, as a workbook; ``full=1``: an administrator's full numbers, audited."""
+
+    def get(self, request, *args, **kwargs):
+        import tempfile
+        from urllib.parse import quote
+
+        full = request.GET.get("full") == "1"
+        if full and not may(request.user, "reveal", Person):
+            raise Http404
+        qs = self.get_queryset()
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as fh:
+            services.export_people(request.user, qs, fh.name, full=full)
+            data = open(fh.name, "rb").read()
+        response = HttpResponse(data, content_type=XLSX)
+        name = gettext("人员名录") + ("-" + gettext("含完整号码") if full else "") + ".xlsx"
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 class PersonEdit(ObjectFormView):
-    """姓名、身份证号、手机号; the full numbers are shown here only, and only to an administrator."""
+    """姓名、身份证号、手机号. The numbers held are shown masked (their full text only through the audited
+    reveal): a blank box keeps the number, a ticked 清除 removes it."""
 
     model = Person
     form_class = PersonForm
@@ -104,21 +153,15 @@ class PersonEdit(ObjectFormView):
     title = _("修改人员信息")
     success_message = _("已保存：%(name)s")
 
-    def revealed(self):
-        return allows(self.request.user, "reveal", self.object)
-
     def get_initial(self):
-        p = self.object
-        if self.revealed():
-            return {"name": p.name, "id_card": p.id_card, "mobile": p.mobile}
-        return {"name": p.name}
+        return {"name": self.object.name}
 
     def service(self, person, c):
-        # Without "reveal" the numbers are not shown: a blank box keeps the number held.
-        keep = not self.revealed()
-        return services.change_person(self.request.user, person, c["name"],
-                                      c["id_card"] or (person.id_card if keep else ""),
-                                      c["mobile"] or (person.mobile if keep else ""))
+        def wanted(field):
+            if c.get(f"clear_{field}"):
+                return ""
+            return c[field] or None  # blank: the number held stays
+        return services.change_person(self.request.user, person, c["name"], wanted("id_card"), wanted("mobile"))
 
     def get_success_url(self, person):
         return reverse("people:person_detail", args=[person.code])

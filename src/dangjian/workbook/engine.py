@@ -192,34 +192,67 @@ class Run:
                 ids[code] = -(i + 1)
         return ids
 
-    def sync(self, sheet, model, key_fields, value_fields, convert):
-        """Create new keys, update changed values, leave identical records alone (in batches)."""
+    def sync(self, sheet, model, key_fields, value_fields, convert, sealed=(), sealer=None):
+        """Create new keys, update changed values, leave identical records alone (in batches).
+
+        ``sealed``: value fields the model holds sealed (``records.sealed``: columns ``<f>_sealed`` and
+        ``<f>_digest``), with the ``sealer`` of the data key. They are compared by their keyed digest,
+        never by decrypting a stored row; only the rows written are encrypted, a batch in one call.
+        """
+        at = [i for i, f in enumerate(value_fields) if f in sealed]
+        stored = [f"{f}_digest" if f in sealed else f for f in value_fields]  # what is compared
         existing = {}
-        for row in model.objects.values_list("id", *key_fields, *value_fields).iterator(chunk_size=10000):
+        for row in model.objects.values_list("id", *key_fields, *stored).iterator(chunk_size=10000):
             existing[row[1:1 + len(key_fields)]] = (row[0], row[1 + len(key_fields):])
         create, update = [], []
         # bulk_update skips auto_now: a changed record gets its new 更新时间 here.
         stamped = any(f.name == "updated_at" for f in model._meta.concrete_fields)
-        update_fields = [*value_fields, "updated_at"] if stamped else list(value_fields)
+        ciphertexts = [f"{value_fields[i]}_sealed" for i in at]
+        update_fields = [*stored, *ciphertexts, "updated_at"] if stamped else [*stored, *ciphertexts]
         extra = {"updated_at": timezone.now()} if stamped else {}
-        fields = [*key_fields, *value_fields]
+        fields = [*key_fields, *stored, *ciphertexts]  # a new row: its key, its values, then its ciphertexts
         touch = self._toucher(model, fields)
+        plain = {i: [] for i in at}  # the plaintexts of the rows waiting in ``create``, by value position
+        digests = [(i, sealer.digester(value_fields[i])) for i in at]
+
+        def sealed_rows(rows):
+            """``rows`` with their ciphertexts added: each sealed field's batch in one SM4 call."""
+            if not at:
+                return rows
+            texts = [sealer.encrypt_many(value_fields[i], plain[i], [r[len(key_fields) + i] for r in rows])
+                     for i in at]
+            for i in at:
+                plain[i].clear()
+            return [(*r, *t) for r, t in zip(rows, zip(*texts))]
+
         new = unchanged = 0  # counted here, added to the report once: most rows are one or the other
         for _, v, _ in self.rows(sheet):
             key, values = convert(v)
+            if at:
+                given, values = values, list(values)
+                for i, digest in digests:
+                    values[i] = digest(given[i])
+                values = tuple(values)
             found = existing.get(key)
             if found is None:
                 new += 1
                 if not self.dry_run:
                     create.append((*key, *values))
+                    for i in at:
+                        plain[i].append(given[i] or "")
                     if len(create) >= BATCH:
-                        touch(create, insert_rows(model, fields, create, returning=touch.needs_ids))
+                        rows = sealed_rows(create)
+                        touch(rows, insert_rows(model, fields, rows, returning=touch.needs_ids))
                         create = []
             elif found[1] != values:
                 self.report.count(sheet, "updated")
                 if not self.dry_run:
-                    update.append(model(id=found[0], **dict(zip(key_fields, key)), **dict(zip(value_fields, values)),
-                                        **extra))  # the key too: the audit ties the change to its organization
+                    obj = model(id=found[0], **dict(zip(key_fields, key)), **dict(zip(stored, values)),
+                                **extra)  # the key too: the audit ties the change to its organization
+                    for i, column in zip(at, ciphertexts):  # few rows change: each sealed on its own
+                        setattr(obj, column, sealer.encrypt_many(value_fields[i], [given[i] or ""],
+                                                                 [values[i]])[0])
+                    update.append(obj)
                     if len(update) >= BATCH:
                         model.objects.bulk_update(update, update_fields)
                         touch([[getattr(o, f) for f in fields] for o in update], [o.pk for o in update])
@@ -230,7 +263,8 @@ class Run:
         self.report.count(sheet, "unchanged", unchanged)
         if not self.dry_run:
             if create:
-                touch(create, insert_rows(model, fields, create, returning=touch.needs_ids))
+                rows = sealed_rows(create)
+                touch(rows, insert_rows(model, fields, rows, returning=touch.needs_ids))
             if update:
                 model.objects.bulk_update(update, update_fields)
                 touch([[getattr(o, f) for f in fields] for o in update], [o.pk for o in update])
