@@ -240,6 +240,7 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "k" * 20 + "-a-long-random-production-secret-0123456789",
     "DJANGO_ALLOWED_HOSTS": "dangjian.example.gov.cn",
     "DANGJIAN_BEHIND_PROXY": "1",
+    "DANGJIAN_DATA_KEY": "0123456789abcdef0123456789abcdef",
 }
 
 

@@ -117,7 +117,8 @@ def test_without_a_key_outside_production_one_is_generated_and_kept_beside_the_d
 @pytest.mark.parametrize("command", [["systemcheck"], ["import", "book"], ["runserver", "--noreload"]])
 def test_production_without_a_key_refuses_to_start(tmp_path, command):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DANGJIAN_DATA_KEY")}
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", DANGJIAN_ENV="production")
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", DANGJIAN_ENV="production",
+               DJANGO_SECRET_KEY="a-real-secret-key-for-this-test-" * 2)  # so that the data key is what is missing
     refused = _run(tmp_path, *command, env=env)
     assert refused.returncode == 2
     assert "生产环境（DANGJIAN_ENV=production）必须设置环境变量 DANGJIAN_DATA_KEY" in refused.stderr
@@ -127,7 +128,8 @@ def test_production_without_a_key_refuses_to_start(tmp_path, command):
 
 def test_production_without_a_key_gives_the_wsgi_server_no_application(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DANGJIAN_DATA_KEY")}
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", DANGJIAN_ENV="production")
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", DANGJIAN_ENV="production",
+               DJANGO_SECRET_KEY="a-real-secret-key-for-this-test-" * 2)  # so that the data key is what is missing
     refused = subprocess.run([sys.executable, "-c", "import dangjian.wsgi"], env=env, cwd=tmp_path,
                              capture_output=True, text=True, timeout=120)
     assert refused.returncode != 0 and "必须设置环境变量 DANGJIAN_DATA_KEY" in refused.stderr
