@@ -10,10 +10,15 @@ from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
+from dangjian.contacts.models import ContactLink
+from dangjian.contacts.services import set_up_link
 from dangjian.orgs.models import Organization
-from dangjian.orgs.services import add_organization
+from dangjian.orgs.services import add_organization, rate_tier
+from dangjian.people.models import Person
+from dangjian.people.services import appoint as appoint_post
 from dangjian.problems.models import Problem
 from dangjian.problems.services import log_problem
 
@@ -77,3 +82,28 @@ def test_organizations_added_under_one_parent_at_once_all_succeed(admin_and_bran
     assert root.numchild == 21
     paths = list(Organization.objects.filter(depth=2).values_list("path", flat=True))
     assert len(set(paths)) == 21
+
+
+def _one_made_the_rest_told(results):
+    made = [r for r in results if not isinstance(r, Exception)]
+    told = [r for r in results if isinstance(r, ValidationError)]
+    assert len(made) == 1 and len(told) == len(results) - 1, [r for r in results if isinstance(r, Exception)
+                                                            and not isinstance(r, ValidationError)][:3]
+
+
+def test_the_same_link_submitted_at_once_is_made_once_and_the_rest_are_told(admin_and_branch):
+    admin, _, branch = admin_and_branch
+    person = Person.objects.create(code="P1", name="任书记")
+    _one_made_the_rest_told(_all_at_once(
+        lambda i: set_up_link(admin, person, branch, "contact_point", date(2026, 1, 1)), n=10))
+    assert ContactLink.objects.count() == 1
+
+
+def test_the_same_post_tier_or_code_at_once_is_made_once(admin_and_branch):
+    admin, root, branch = admin_and_branch
+    person = Person.objects.create(code="P1", name="任书记")
+    _one_made_the_rest_told(_all_at_once(
+        lambda i: appoint_post(admin, person, root, "secretary", date(2026, 1, 1 + i)), n=10))
+    _one_made_the_rest_told(_all_at_once(lambda i: rate_tier(admin, branch, "lagging", date(2026, 1, 1)), n=10))
+    _one_made_the_rest_told(_all_at_once(
+        lambda i: add_organization(admin, root, "SAME", f"支部{i}", "branch", "village"), n=10))
