@@ -181,3 +181,21 @@ def test_a_damaged_archive_writes_nothing(data, tmp_path, settings):
         (tmp_path / "not.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)
         call_command("restore", str(tmp_path / "not.zip"), stdout=io.StringIO())
     assert apps.get_model("people", "Person").objects.count() == 0
+
+
+def test_a_corrupted_archive_is_refused_in_chinese(data, tmp_path, settings):
+    call_command("backup", str(tmp_path / "b.zip"), stdout=io.StringIO())
+    content = bytearray((tmp_path / "b.zip").read_bytes())
+    with zipfile.ZipFile(tmp_path / "b.zip") as archive:
+        info = archive.getinfo(f"tables/{Problem._meta.db_table}.jsonl")
+    at = info.header_offset  # the local header: 30 bytes, then the name and the extra field
+    start = at + 30 + int.from_bytes(content[at + 26:at + 28], "little") + int.from_bytes(content[at + 28:at + 30],
+                                                                                          "little")
+    content[start + info.compress_size // 2] ^= 0xFF  # one byte of the problems' table flipped
+    (tmp_path / "bad.zip").write_bytes(bytes(content))
+    _empty_the_database()
+    settings.MEDIA_ROOT = str(tmp_path / "restored-media")
+    with pytest.raises(CommandError, match="已损坏|无法读取") as refused:
+        call_command("restore", str(tmp_path / "bad.zip"), stdout=io.StringIO())
+    assert refused.value.returncode == 1
+    assert apps.get_model("people", "Person").objects.count() == 0

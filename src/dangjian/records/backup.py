@@ -32,6 +32,7 @@ import shutil
 import tempfile
 import uuid
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from django.apps import apps
@@ -179,6 +180,9 @@ class _snapshot:
             self.atomic.__enter__()
             with self.connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        elif self.connection.in_atomic_block:
+            self.atomic = transaction.atomic(using=self.connection.alias)  # already one transaction
+            self.atomic.__enter__()
         else:
             # Django opens SQLite transactions IMMEDIATE (a write lock); a plain BEGIN is a
             # read snapshot in WAL mode, and the writers carry on beside it.
@@ -242,6 +246,13 @@ def _not_empty(using):
 
 def restore(source, using="default", progress=None):
     """Load the archive ``source`` into the empty database ``using`` and its media into MEDIA_ROOT."""
+    try:
+        return _restore(source, using, progress)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as error:  # a bad checksum or a cut-off file
+        raise BackupError(f"备份文件 {source} 已损坏，什么也没有恢复：{error}") from error
+
+
+def _restore(source, using, progress):
     from django.core.management import call_command
 
     connection = connections[using]
