@@ -199,3 +199,50 @@ def test_a_corrupted_archive_is_refused_in_chinese(data, tmp_path, settings):
         call_command("restore", str(tmp_path / "bad.zip"), stdout=io.StringIO())
     assert refused.value.returncode == 1
     assert apps.get_model("people", "Person").objects.count() == 0
+
+
+def _rewritten(source, target, manifest_edit, table=None, row_edit=None):
+    with zipfile.ZipFile(source) as good, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        manifest = json.loads(good.read("manifest.json"))
+        for info in good.infolist():
+            content = good.read(info)
+            if info.filename == f"tables/{table}.jsonl":
+                content = b"".join(json.dumps(row_edit(json.loads(line)), ensure_ascii=False).encode() + b"\n"
+                                   for line in content.splitlines())
+            if info.filename != "manifest.json":
+                out.writestr(info.filename, content)
+        out.writestr("manifest.json", json.dumps(manifest_edit(manifest), ensure_ascii=False))
+
+
+def test_a_backup_from_before_a_migration_restores_and_is_upgraded(data, tmp_path):
+    """Last month's backup after an upgrade: the tables as they were then, loaded, then migrated on."""
+    figures = _figures()
+    call_command("backup", str(tmp_path / "b.zip"), stdout=io.StringIO())
+    table = Problem._meta.db_table
+    with zipfile.ZipFile(tmp_path / "b.zip") as archive:
+        columns = next(t["columns"] for t in json.loads(archive.read("manifest.json"))["tables"]
+                       if t["table"] == table)
+    gone = columns.index("completion_note")  # problems.0002_completion_note added it
+
+    def older(manifest):
+        manifest["migrations"].remove(["problems", "0002_completion_note"])
+        next(t for t in manifest["tables"] if t["table"] == table)["columns"].pop(gone)
+        return manifest
+
+    _rewritten(tmp_path / "b.zip", tmp_path / "old.zip", older, table, lambda row: row[:gone] + row[gone + 1:])
+    url, media = f"sqlite:///{tmp_path / 'new.sqlite3'}", tmp_path / "new-media"
+    done = _dangjian(url, media, "restore", str(tmp_path / "old.zip"))
+    assert done.returncode == 0, done.stderr
+    check = _dangjian(url, media, "check", "--as-of", "2026-11-26", "--format", "json")
+    report = _dangjian(url, media, "report", "problems", "--format", "json")
+    assert (json.loads(check.stdout), json.loads(report.stdout)) == figures
+    assert "[X] 0002_completion_note" in _dangjian(url, media, "showmigrations", "problems").stdout
+
+    def newer(manifest):
+        manifest["migrations"].append(["problems", "9999_from_the_future"])
+        return manifest
+
+    _rewritten(tmp_path / "b.zip", tmp_path / "new.zip", newer)
+    done = _dangjian(f"sqlite:///{tmp_path / 'other.sqlite3'}", media, "restore", str(tmp_path / "new.zip"))
+    assert done.returncode == 1
+    assert "备份来自更新版本的程序（本程序没有迁移 problems.9999_from_the_future）" in done.stderr

@@ -40,6 +40,7 @@ from django.conf import settings
 from django.core.management.color import no_style
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connections, models, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.duration import duration_iso_string
@@ -57,10 +58,14 @@ class BackupError(Exception):
 
 # --- which tables, in which order --------------------------------------------------------------
 
-def _models():
-    """Every concrete table of the installed apps (many-to-many tables too), parents before children."""
+def _models(registry=apps):
+    """Every concrete table of the installed apps (many-to-many tables too), parents before children.
+
+    ``registry``: the apps as they are, or as a set of migrations left them (a restore of an
+    older backup loads into the tables as they were then).
+    """
     found = {}
-    for model in apps.get_models(include_auto_created=True):
+    for model in registry.get_models(include_auto_created=True):
         meta = model._meta
         if meta.proxy or not meta.managed or meta.swapped:
             continue
@@ -232,10 +237,10 @@ def read_manifest(archive):
     return manifest
 
 
-def _not_empty(using):
+def _not_empty(using, registry):
     """The tables of ``using`` that already hold rows (other than those `migrate` fills)."""
     full = []
-    for model in _models():
+    for model in _models(registry):
         if model._meta.label_lower in SEEDED:
             continue
         n = model._base_manager.using(using).count()
@@ -262,27 +267,37 @@ def _restore(source, using, progress):
         raise BackupError(f"无法读取备份文件 {source}：{error}") from error
     with archive:
         manifest = read_manifest(archive)
-        if not MigrationRecorder(connection).has_table():
-            call_command("migrate", database=using, verbosity=0, interactive=False)
-        here = _applied_migrations(connection)
-        theirs = manifest["migrations"]
-        if here != theirs:
-            missing = sorted({tuple(m) for m in theirs} - {tuple(m) for m in here})
-            extra = sorted({tuple(m) for m in here} - {tuple(m) for m in theirs})
+        executor = MigrationExecutor(connection)
+        graph = executor.loader.graph
+        theirs = {tuple(m) for m in manifest["migrations"]}
+        newer = sorted(theirs - set(graph.nodes))
+        if newer:
+            raise BackupError("备份来自更新版本的程序（本程序没有迁移 " + "、".join(f"{a}.{n}" for a, n in newer)
+                              + "）：请用与备份时相同或更新版本的程序恢复")
+        # The tables as the backup's migrations left them: each app's last migration among them.
+        ends = sorted(node for node in theirs
+                      if not any(c in theirs and c[0] == node[0] for c in graph.node_map[node].children))
+        here = {tuple(m) for m in _applied_migrations(connection)}
+        if not here:
+            executor.migrate(ends)  # an older backup: its schema first; upgraded after the load
+        elif here != theirs:
+            missing, extra = sorted(theirs - here), sorted(here - theirs)
             detail = "；".join(filter(None, [
                 "备份有而本库没有的迁移：" + "、".join(f"{a}.{n}" for a, n in missing) if missing else "",
                 "本库有而备份没有的迁移：" + "、".join(f"{a}.{n}" for a, n in extra) if extra else "",
             ]))
-            raise BackupError(f"数据库结构与备份不一致（{detail}）：请用与备份时相同版本的程序恢复")
-        full = _not_empty(using)
+            raise BackupError(f"数据库结构与备份不一致（{detail}）：请恢复到一个新建的、尚未 migrate 的数据库，"
+                              "恢复会按备份时的结构建表，再升级到本程序的结构")
+        registry = executor.loader.project_state(ends, at_end=True).apps
+        full = _not_empty(using, registry)
         if full:
             listed = "、".join(f"{t}（{n} 行）" for t, n in full[:5])
             raise BackupError(f"目标数据库不是空的：{listed}{' 等' if len(full) > 5 else ''}。"
                               "恢复只写入空数据库，请换一个新建的数据库")
-        by_table = {m._meta.db_table: m for m in _models()}
+        by_table = {m._meta.db_table: m for m in _models(registry)}
         unknown = [t["table"] for t in manifest["tables"] if t["table"] not in by_table]
         if unknown:
-            raise BackupError("备份中有本程序没有的表：" + "、".join(unknown))
+            raise BackupError("备份中有其迁移之外的表：" + "、".join(unknown))
         media = _media_members(archive)
         root = Path(settings.MEDIA_ROOT)
         clash = [name for name in media if (root / name).exists()]
@@ -299,7 +314,7 @@ def _restore(source, using, progress):
                 with archive.open("media/" + name) as src, open(target, "wb") as dst:
                     shutil.copyfileobj(src, dst, 1 << 20)
             with transaction.atomic(using=using):
-                for model in reversed(_models()):
+                for model in reversed(_models(registry)):
                     if model._meta.label_lower in SEEDED:
                         model._base_manager.using(using).all()._raw_delete(using)
                 for table in manifest["tables"]:
@@ -313,6 +328,9 @@ def _restore(source, using, progress):
                 os.replace(staging / name, target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+    if set(graph.leaf_nodes()) - theirs:
+        # The migrations made since the backup (and the content types and permissions they bring).
+        call_command("migrate", database=using, verbosity=0, interactive=False)
     return manifest
 
 
