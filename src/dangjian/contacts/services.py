@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 
 from dangjian.accounts.policy import allows, allows_at, ensure
 from dangjian.audit.services import record
+from dangjian.records.locks import serialize
 from dangjian.records.tenure import ends_before_start
 
 from . import photos as photo_files
@@ -83,6 +84,8 @@ def set_up_link(user, person, organization, kind, start_date=None, end_date=None
     if not allows_at(user, "add", ContactLink, organization, person=person):
         raise PermissionDenied
     _check_link_dates(start_date, end_date)
+    # Two identical submissions at once: the second waits, then finds the first (a message, not a 500).
+    serialize(f"contact-link:{person.pk}:{organization.pk}")
     if ContactLink.objects.filter(person=person, organization=organization, kind=kind, start_date=start_date).exists():
         raise ValidationError({"organization": gettext_noop("已有同一开始日期的相同联系记录")})
     link = ContactLink.objects.create(person=person, organization=organization, kind=kind,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 
 from dangjian.accounts.policy import allows, allows_at, ensure
 from dangjian.audit.services import record
+from dangjian.records.locks import serialize
 
 from .models import Domain, Organization, OrgKind, Tier, TierRating
 
@@ -67,6 +68,7 @@ def add_organization(user, parent, code, name, kind, domain=""):
     if not allows_at(user, "add", Organization, parent):
         raise PermissionDenied
     code, name = (code or "").strip(), (name or "").strip()
+    serialize(f"organization-code:{code}")  # the code's check and its insert, one writer at a time
     _check_fields(name, kind, domain, code=code)
     parent = Organization.objects.get(pk=parent.pk)  # treebeard needs the parent's current numchild
     org = Organization.objects.add_child(parent, {"code": code, "name": name, "kind": kind,
@@ -127,6 +129,7 @@ def rate_tier(user, org, tier, rated_on):
     """
     if not allows_at(user, "add", TierRating, org):
         raise PermissionDenied
+    serialize(f"tier:{org.pk}")  # two ratings for the same day at once: the second is told, not a 500
     errors = {}
     if org.kind != OrgKind.BRANCH:
         errors["tier"] = ValidationError(gettext_noop("只有党支部定级"), code="not_branch")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 
 from dangjian.accounts.policy import allows, allows_at, ensure, may
 from dangjian.audit.services import record
+from dangjian.records.locks import serialize
 
 from .models import Person, Post, PostRole, mask_id_card, mask_mobile
 from .validators import _MOBILE_RE as MOBILE_RE, id_card_check_digit, id_card_error
@@ -120,6 +121,7 @@ def appoint(user, person, organization, role, start_date):
                                                params={"earliest": EARLIEST.isoformat()})
     if errors:
         raise ValidationError(errors)
+    serialize(f"post:{person.pk}:{organization.pk}")  # the holding check and the insert, one writer at a time
     holding = Post.objects.filter(person=person, organization=organization, role=role).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=start_date))
     if holding.exists():
