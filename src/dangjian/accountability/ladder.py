@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 
 from dangjian.audit.services import link_ids, record
 from dangjian.compliance.rules import run_check
@@ -69,6 +69,19 @@ def handler_of(case_person, rule, org_path, chain):
     return chain.secretary_above(committee_path, other_than=case_person)
 
 
+class _Row:
+    """An open case as the sweep handles it: plain attributes, no model instance (thousands a day)."""
+
+    __slots__ = ("pk", "key", "rule", "person_id", "org_id", "org_path", "unit_id", "handler_id", "status", "step",
+                 "opened_on", "deadline", "closed_on")
+
+    def __init__(self, pk, key, rule, person_id, org_id, org_path, unit_id, handler_id, status, step, opened_on,
+                 deadline, closed_on):
+        self.pk, self.key, self.rule, self.person_id, self.org_id, self.org_path = pk, key, rule, person_id, org_id, org_path
+        self.unit_id, self.handler_id, self.status, self.step = unit_id, handler_id, status, step
+        self.opened_on, self.deadline, self.closed_on = opened_on, deadline, closed_on
+
+
 def sweep(on=None, visit_days=None, rectify_days=None, interview_days=None, many=None, actor=None,
           label="dangjian accountability sweep"):
     """Apply the ladder on day ``on`` (default today). Raises :class:`SweepRejected` when dated
@@ -87,10 +100,17 @@ def sweep(on=None, visit_days=None, rectify_days=None, interview_days=None, many
                                 "不能倒序执行；未写入任何内容")
         violations = {v.key: v for v in run_check(as_of=day, visit_days=N).violations}
         chain = Chain.on(day)
-        cases = list(Case.objects.filter(status=CaseStatus.OPEN).annotate(org_path=F("org__path"))
-                     .only("id", "key", "rule", "person_id", "org_id", "unit_id", "handler_id", "status", "step",
-                           "opened_on", "deadline", "closed_on"))
-        changed, reached = {}, []  # id(case) -> case changed (new ones have no pk yet); (case, step) reached on D
+        # One query, no join: an open case that stays open has its key in V, whose violation carries
+        # the org's path (the handler needs it); one that closes needs none.
+        cases = [_Row(pk, key, rule, person, org, None, *rest) for pk, key, rule, person, org, *rest in
+                 Case.objects.filter(status=CaseStatus.OPEN).order_by().values_list(
+                     "id", "key", "rule", "person_id", "org_id", "unit_id", "handler_id", "status", "step",
+                     "opened_on", "deadline", "closed_on").iterator(chunk_size=10000)]
+        for c in cases:
+            found = violations.get(c.key)
+            if found is not None:
+                c.org_path = found.org_path
+        changed, reached = {}, []  # pk -> case changed; (case, step) reached on D
         counts = Counter()
 
         # 1. Open cases whose key is gone close: lapsed when the duty itself is gone, else rectified.
@@ -107,7 +127,7 @@ def sweep(on=None, visit_days=None, rectify_days=None, interview_days=None, many
             c.status = CaseStatus.LAPSED if lapsed else CaseStatus.RECTIFIED
             c.closed_on = day
             counts["lapsed" if lapsed else "rectified"] += 1
-            changed[id(c)] = c
+            changed[c.pk] = c
         still_open = [c for c in cases if c.status == CaseStatus.OPEN]
 
         # 2. Open cases past their deadline climb one step.
@@ -121,7 +141,7 @@ def sweep(on=None, visit_days=None, rectify_days=None, interview_days=None, many
                     continue
                 reached.append((c, c.step))
                 counts["escalated"] += 1
-                changed[id(c)] = c
+                changed[c.pk] = c
 
         # 3. Keys without an open case open one.
         have = {c.key for c in still_open}
@@ -129,13 +149,12 @@ def sweep(on=None, visit_days=None, rectify_days=None, interview_days=None, many
         for key, v in violations.items():
             if key in have:
                 continue
-            c = Case(key=key, rule=v.rule, person_id=v.person_id, org_id=v.org_id, unit_id=v.org_id,
-                     status=CaseStatus.OPEN, step=CaseStep.REMINDER_TALK, opened_on=day,
-                     deadline=day + timedelta(days=R))
-            c.org_path = v.org_path
-            if c.unit_id is None and c.person_id is not None:  # the committee of the principal post
-                principal = chain.principal(c.person_id)
-                c.unit_id = principal[0] if principal else None
+            unit = v.org_id
+            if unit is None and v.person_id is not None:  # the committee of the principal post
+                principal = chain.principal(v.person_id)
+                unit = principal[0] if principal else None
+            c = _Row(None, key, v.rule, v.person_id, v.org_id, v.org_path, unit, None, CaseStatus.OPEN,
+                     CaseStep.REMINDER_TALK, day, day + timedelta(days=R), None)
             new.append(c)
             reached.append((c, CaseStep.REMINDER_TALK))
         counts["opened"] = len(new)
@@ -148,7 +167,8 @@ def sweep(on=None, visit_days=None, rectify_days=None, interview_days=None, many
                 c.step, c.deadline = CaseStep.INTERVIEW, day + timedelta(days=I)
                 reached.append((c, CaseStep.INTERVIEW))
                 counts["moved_for_many"] += 1
-                changed[id(c)] = c
+                if c.pk is not None:
+                    changed[c.pk] = c
 
         # Who acts, recomputed for every case still open.
         for c in open_now:
@@ -156,59 +176,99 @@ def sweep(on=None, visit_days=None, rectify_days=None, interview_days=None, many
             if handler != c.handler_id:
                 if c.pk is not None:
                     counts["rerouted"] += 1
+                    changed[c.pk] = c
                 c.handler_id = handler
-                changed[id(c)] = c
 
+        totals = _counts(counts, violations, open_now)
         if latest == day and not new and not changed:
-            return SweepOutcome(on=day, sweep=None, counts=_counts(counts, violations, open_now))
+            return SweepOutcome(on=day, sweep=None, counts=totals)
 
-        s = Sweep.objects.create(on=day, visit_days=N, rectify_days=R, interview_days=I, many=K,
-                                 **_counts(counts, violations, open_now))
-        updated = [c for c in changed.values() if c.pk is not None]  # before the new ones get theirs
-        Case.objects.bulk_create(new, batch_size=2000)
+        s = Sweep.objects.create(on=day, visit_days=N, rectify_days=R, interview_days=I, many=K, **totals)
+        updated = list(changed.values())
         _update_cases(updated)
-        CaseStepReached.objects.bulk_create(
-            [CaseStepReached(case_id=c.pk, step=step, on=day, sweep=s) for c, step in reached], batch_size=2000)
+        _insert_cases(new, day)
+        _insert_history(reached, day, s.pk)
         event = record("accountability swept", actor=actor, obj=s, label=label if actor is None else "",
                        after={"on": day.isoformat(), "visit_days": N, "rectify_days": R, "interview_days": I,
-                              "many": K, **_counts(counts, violations, open_now)})
-        link_ids(event, Case._meta.label_lower, {c.pk for c in new} | {c.pk for c in updated})
-    return SweepOutcome(on=day, sweep=s, counts=_counts(counts, violations, open_now))
+                              "many": K, **totals})
+        link_ids(event, Case._meta.label_lower, [c.pk for c in new] + [c.pk for c in updated])
+    return SweepOutcome(on=day, sweep=s, counts=totals)
 
 
-def _update_cases(cases):
-    """Write the changed columns of many cases in one statement.
+def _iso(day):
+    return day.isoformat() if day is not None else None
 
-    ``bulk_update`` builds a CASE WHEN per column per row (seconds for a few thousand); here the
-    rows travel as one array per column (PostgreSQL ``unnest``) or one JSON text (SQLite
-    ``json_each``) and one UPDATE … FROM joins them, as ``audit.services.link_ids`` does for ties.
+
+def _rows_sql(columns, rows):
+    """(FROM-clause SQL, params): ``rows`` (lists, in the order of ``columns`` = [(name, pg type)]) as a table ``v``.
+
+    The rows travel as one array per column (PostgreSQL ``unnest``) or one JSON text (SQLite
+    ``json_each``), so a statement carries thousands of them with two parameters, not one per value.
     """
     import json
 
     from django.db import connection
 
+    names = ", ".join(name for name, _ in columns)
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"%s::{kind}[]" for _, kind in columns)
+        return f"unnest({arrays}) AS v({names})", [list(col) for col in zip(*rows)] if rows else [[]] * len(columns)
+    picks = ", ".join(f"json_extract(value, '$[{i}]') AS {name}" for i, (name, _) in enumerate(columns))
+    data = [[_iso(x) if isinstance(x, date) else x for x in row] for row in rows]
+    return f"(SELECT {picks} FROM json_each(%s)) AS v", [json.dumps(data)]
+
+
+def _update_cases(cases):
+    """Write the changed columns of many cases in one UPDATE … FROM.
+
+    ``bulk_update`` builds a CASE WHEN per column per row: seconds for the few thousand cases
+    a sweep past a deadline day moves.
+    """
+    from django.db import connection
+
     if not cases:
         return
     table = Case._meta.db_table
-    iso = lambda d: d.isoformat() if d is not None else None  # noqa: E731
+    source, params = _rows_sql(
+        [("id", "bigint"), ("status", "text"), ("step", "text"), ("deadline", "date"), ("closed_on", "date"),
+         ("handler_id", "bigint")],
+        [(c.pk, c.status, c.step, c.deadline, c.closed_on, c.handler_id) for c in cases])
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"UPDATE {table} AS c SET status = v.status, step = v.step, deadline = v.deadline, "
-                f"closed_on = v.closed_on, handler_id = v.handler_id "
-                f"FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::date[], %s::date[], %s::bigint[]) "
-                f"AS v(id, status, step, deadline, closed_on, handler_id) WHERE c.id = v.id",
-                [[c.pk for c in cases], [c.status for c in cases], [c.step for c in cases],
-                 [c.deadline for c in cases], [c.closed_on for c in cases], [c.handler_id for c in cases]])
-        else:
-            rows = [[c.pk, c.status, c.step, iso(c.deadline), iso(c.closed_on), c.handler_id] for c in cases]
-            cursor.execute(
-                f"UPDATE {table} SET status = v.status, step = v.step, deadline = v.deadline, "
-                f"closed_on = v.closed_on, handler_id = v.handler_id "
-                f"FROM (SELECT value ->> 0 AS id, value ->> 1 AS status, value ->> 2 AS step, value ->> 3 AS deadline, "
-                f"value ->> 4 AS closed_on, value ->> 5 AS handler_id FROM json_each(%s)) AS v "
-                f"WHERE {table}.id = v.id",
-                [json.dumps(rows)])
+        cursor.execute(f"UPDATE {table} SET status = v.status, step = v.step, deadline = v.deadline, "
+                       f"closed_on = v.closed_on, handler_id = v.handler_id FROM {source} WHERE {table}.id = v.id",
+                       params)
+
+
+def _insert_cases(cases, day):
+    """Insert the new cases in one INSERT … SELECT, then read back their ids by key (one open case per key)."""
+    from django.db import connection
+
+    if not cases:
+        return
+    table = Case._meta.db_table
+    columns = [("key", "text"), ("rule", "text"), ("person_id", "bigint"), ("org_id", "bigint"), ("unit_id", "bigint"),
+               ("handler_id", "bigint"), ("status", "text"), ("step", "text"), ("opened_on", "date"),
+               ("deadline", "date")]
+    source, params = _rows_sql(columns, [(c.key, c.rule, c.person_id, c.org_id, c.unit_id, c.handler_id, c.status,
+                                          c.step, c.opened_on, c.deadline) for c in cases])
+    names = ", ".join(name for name, _ in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {source}", params)
+    ids = dict(Case.objects.filter(status=CaseStatus.OPEN, opened_on=day).values_list("key", "id").order_by())
+    for c in cases:
+        c.pk = ids[c.key]
+
+
+def _insert_history(reached, day, sweep_id):
+    from django.db import connection
+
+    if not reached:
+        return
+    table = CaseStepReached._meta.db_table
+    source, params = _rows_sql([("case_id", "bigint"), ("step", "text")], [(c.pk, step) for c, step in reached])
+    with connection.cursor() as cursor:
+        cursor.execute(f'INSERT INTO {table} (case_id, step, "on", sweep_id) SELECT case_id, step, %s, %s FROM {source}',
+                       [day, sweep_id, *params])
 
 
 def _counts(counts, violations, open_now):
