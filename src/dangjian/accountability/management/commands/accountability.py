@@ -5,6 +5,7 @@ import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from dangjian.accountability.ladder import DEFAULTS, MAX_DAYS, SweepRejected, sweep
 from dangjian.accountability.report import cases_report, report_to_table, report_to_xlsx
@@ -34,7 +35,7 @@ class Command(BaseCommand):
     requires_system_checks = []
 
     def add_arguments(self, parser):
-        commands = parser.add_subparsers(dest="command", required=True, metavar="{sweep,report}")
+        commands = parser.add_subparsers(dest="command", required=True, metavar="{sweep,report,schedule}")
         s = commands.add_parser("sweep", help="在某日执行问责巡检：立项、升级、结案")
         s.add_argument("--as-of", type=iso_date, default=None, help="巡检日期 YYYY-MM-DD（默认今天）")
         s.add_argument("--visit-days", type=positive_int, default=None, help="联系点活动周期天数（默认 90）")
@@ -44,6 +45,7 @@ class Command(BaseCommand):
                        help="约谈后的整改期限天数（默认 15）")
         s.add_argument("--many", type=days, default=DEFAULTS["many"],
                        help="一人有这么多个整改中事项即为问题较多，提醒谈话升为约谈（默认 3）")
+        commands.add_parser("schedule", help="让 dangjian db_worker 每天 01:00 自动巡检（只需执行一次）")
         r = commands.add_parser("report", help="列出最近一次巡检后的问责事项")
         r.add_argument("--org", default=None, help="只列所属单位在该组织编码下级范围（含本级）的事项")
         r.add_argument("--format", choices=["table", "json", "xlsx"], default="table")
@@ -52,6 +54,8 @@ class Command(BaseCommand):
     def handle(self, *args, command, **options):
         if command == "sweep":
             return self.sweep(**options)
+        if command == "schedule":
+            return self.schedule()
         return self.report(**options)
 
     def sweep(self, *, as_of, visit_days, rectify_days, interview_days, many, **options):
@@ -66,6 +70,15 @@ class Command(BaseCommand):
             head += "：与本日上次巡检相比没有变化，未写入"
         lines = [head] + [f"  {label} {outcome.counts[key]}" for key, label in SWEEP_LINES]
         self.stdout.write("\n".join(lines))
+
+    def schedule(self):
+        from dangjian.accountability.tasks import schedule
+
+        at = schedule()
+        if at is None:
+            raise CommandError("后台任务设置为立即执行（DANGJIAN_TASKS=immediate），没有任务队列可排；"
+                               "请改用 cron 或 systemd 定时执行 dangjian accountability sweep", returncode=1)
+        self.stdout.write(f"已安排每日问责巡检：下一次 {timezone.localtime(at):%Y-%m-%d %H:%M}，由 dangjian db_worker 执行")
 
     def report(self, *, org, format, out, **options):
         scope = None
