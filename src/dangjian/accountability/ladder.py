@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 
 from dangjian.audit.services import link_ids, record
@@ -27,6 +27,7 @@ SECRETARY_RULE = "secretary-lagging-missing"
 VISIT_RULE = "visit-overdue"
 DEFAULTS = {"rectify_days": 30, "interview_days": 15, "many": 3}
 MAX_DAYS = 36500  # a deadline stays a valid date on both databases
+SWEEP_LOCK = 0x6A6C6164  # the advisory lock's key: one sweep at a time
 
 
 class SweepRejected(Exception):
@@ -92,9 +93,12 @@ def sweep(on=None, visit_days=None, rectify_days=None, interview_days=None, many
     I = DEFAULTS["interview_days"] if interview_days is None else interview_days  # noqa: E741
     K = DEFAULTS["many"] if many is None else many
     with transaction.atomic():
-        # Sweeps are serialised: the row lock (PostgreSQL) or the write lock taken here (SQLite)
-        # keeps a second sweep from reading the open cases while this one rewrites them.
-        latest = Sweep.objects.select_for_update().order_by("-on", "-id").values_list("on", flat=True).first()
+        # Sweeps are serialised: on PostgreSQL a transaction-wide advisory lock (a second sweep waits
+        # here, then sees this one's cases), on SQLite the database's single writer.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK])
+        latest = Sweep.objects.order_by("-on", "-id").values_list("on", flat=True).first()
         if latest is not None and day < latest:
             raise SweepRejected(f"问责日期 {day.isoformat()} 早于最近一次问责巡检 {latest.isoformat()}，"
                                 "不能倒序执行；未写入任何内容")
@@ -207,8 +211,6 @@ def _rows_sql(columns, rows):
     """
     import json
 
-    from django.db import connection
-
     names = ", ".join(name for name, _ in columns)
     if connection.vendor == "postgresql":
         arrays = ", ".join(f"%s::{kind}[]" for _, kind in columns)
@@ -224,8 +226,6 @@ def _update_cases(cases):
     ``bulk_update`` builds a CASE WHEN per column per row: seconds for the few thousand cases
     a sweep past a deadline day moves.
     """
-    from django.db import connection
-
     if not cases:
         return
     table = Case._meta.db_table
@@ -241,7 +241,6 @@ def _update_cases(cases):
 
 def _insert_cases(cases, day):
     """Insert the new cases in one INSERT … SELECT, then read back their ids by key (one open case per key)."""
-    from django.db import connection
 
     if not cases:
         return
@@ -260,8 +259,6 @@ def _insert_cases(cases, day):
 
 
 def _insert_history(reached, day, sweep_id):
-    from django.db import connection
-
     if not reached:
         return
     table = CaseStepReached._meta.db_table
