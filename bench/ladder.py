@@ -107,8 +107,9 @@ def markdown(results):
             lines.append(f"| {d['day']} | {d['check_wall']:.2f} / {d['check_cpu']:.2f} | {d['sweep_wall']:.2f} / "
                          f"{d['sweep_cpu']:.2f} | {d['ratio']:.2f} | {c.get('新立事项', '')} | {c.get('逾期升级', '')} | "
                          f"{c.get('已整改结案', '')} | {c.get('整改中事项', '')} |")
-        lines += ["", f"report --format json: best {r['report'][0]:.2f} s (median {r['report'][1]:.2f}); "
-                      f"--org {r['banner']}: best {r['report_banner'][0]:.2f} s; cases {r['summary']}", ""]
+        lines += ["", f"report --format json: best {r['report'][0]:.2f} s (median {r['report'][1]:.2f}, CPU "
+                      f"{r['report'][2]:.2f}); --org {r['banner']}: best {r['report_banner'][0]:.2f} s (CPU "
+                      f"{r['report_banner'][2]:.2f}); cases {r['summary']}", ""]
     return "\n".join(lines)
 
 
