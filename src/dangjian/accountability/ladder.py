@@ -3,8 +3,10 @@
 A sweep is one check of the whole tree (``compliance.rules.run_check``) and set operations
 over the open cases: they are loaded in one query, the steps of §5 are worked out in
 dictionaries, who acts is read off one :class:`people.queries.Chain` of the posts active on
-D, and everything is written with ``bulk_create``/``bulk_update`` in one transaction, with
-one audit event tied to every case it changed. No query per case, person or branch.
+D, and everything is written in one transaction by a handful of set-based statements (the
+new cases, their history and the changed cases, each one INSERT or UPDATE over an array or a
+JSON text), with one audit event tied to every case it changed. No query per case, person
+or branch: a sweep costs the same dozen queries on a banner and on the province.
 """
 
 from collections import Counter
