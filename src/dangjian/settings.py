@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "dangjian.contacts",
     "dangjian.problems",
     "dangjian.compliance",
+    "dangjian.accountability",
     "dangjian.imports",
 ]
 

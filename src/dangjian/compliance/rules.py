@@ -42,6 +42,10 @@ class Violation:
     message: str
     person_name: str = ""
     org_name: str = ""
+    # The rows behind the codes, for the ladder's bulk writes (CONTRACT §5): not part of the check's output.
+    person_id: int | None = field(default=None, compare=False, repr=False)
+    org_id: int | None = field(default=None, compare=False, repr=False)
+    org_path: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def key(self):
@@ -290,7 +294,7 @@ def run_check(as_of=None, scope=None, visit_days=None, rules=None, person=None):
     union = "\nUNION ALL\n".join(parts)
     sql, named = _render(
         CTES + f"""
-SELECT r.rule, r.person_id, r.org_id, pe.code, pe.name, og.code, og.name
+SELECT r.rule, r.person_id, r.org_id, pe.code, pe.name, og.code, og.name, og.path
 FROM ({union}) r
 LEFT JOIN people_person pe ON pe.id = r.person_id
 LEFT JOIN orgs_organization og ON og.id = r.org_id""",
@@ -302,13 +306,14 @@ LEFT JOIN orgs_organization og ON og.id = r.org_id""",
     leaders, branches, lagging = counts["#leaders"], counts["#branches"], counts["#lagging"]
 
     violations = []
-    for key, _, _, pcode, pname, ocode, oname in rows:
+    for key, person_id, org_id, pcode, pname, ocode, oname, opath in rows:
         if key.startswith("#"):
             continue
         rule = RULES_BY_ID[key]
         pname, oname = pname or "", oname or ""
         violations.append(Violation(
             rule=rule.id, person=pcode, org=ocode, person_name=pname, org_name=oname,
+            person_id=person_id, org_id=org_id, org_path=opath,
             message=rule.message.format(person=pcode, person_name=pname, org=ocode, org_name=oname,
                                         visit_days=visit_days),
         ))

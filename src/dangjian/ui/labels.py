@@ -27,6 +27,9 @@ CHOICE_LABELS = (
     gettext_noop("调研指导"), gettext_noop("专题党课"), gettext_noop("督导检查"), gettext_noop("结对帮扶"), gettext_noop("其他"),
     # problems.ProblemStatus
     gettext_noop("待办理"), gettext_noop("办理中"), gettext_noop("已办结"),
+    # accountability.CaseStatus, CaseStep
+    gettext_noop("整改中"), gettext_noop("已整改"), gettext_noop("失效"),
+    gettext_noop("提醒谈话"), gettext_noop("约谈"), gettext_noop("批评教育"),
     # accounts.Role
     gettext_noop("组织部管理员"), gettext_noop("书记/班子成员"), gettext_noop("支部书记"), gettext_noop("督查"),
     # imports.ImportRun.State

@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -13,6 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from dangjian.accountability.ladder import sweep
 from dangjian.accounts.models import Profile, RoleGrant
 from dangjian.audit.models import AuditEvent
 from dangjian.audit.services import record
@@ -23,6 +25,7 @@ from dangjian.problems.models import VolunteerTeam
 from dangjian.imports.synthetic import demo
 
 DEMO_MARK = "demo loaded"
+SWEEP_WEEKS = 26  # the ladder swept once a week over the half year before the demo's today
 
 
 def demo_state():
@@ -52,6 +55,10 @@ def load_demo(today=None):
                                         first_name=description[:150])
         RoleGrant.objects.create(user=user, organization=Organization.objects.get(code=org_code), role=role)
         Profile.objects.create(user=user, person=Person.objects.get(code=person_code) if person_code else None)
+    # 失责必问 with a history: the sweeps a daily timer would have run, one a week, so that cases
+    # have climbed, been put right or lapsed by the demo's today (the data is dated from it).
+    for weeks_ago in range(SWEEP_WEEKS, -1, -1):
+        sweep(on=book.today - timedelta(weeks=weeks_ago), label="dangjian demo")
     record(DEMO_MARK, label="dangjian demo", after={"as_of": str(book.today), "accounts": len(book.accounts)})
     return book
 

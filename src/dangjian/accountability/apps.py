@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountabilityConfig(AppConfig):
+    name = "dangjian.accountability"
+    label = "accountability"
+    verbose_name = _("失责问责")
+
+    def ready(self):
+        from . import actions, policy  # noqa: F401  (audit actions; who sees which case)
