@@ -122,3 +122,13 @@ def test_an_absurd_page_is_a_422_not_a_500(token, query):
         assert r.status_code == 422, (path, r.status_code)
     r = Client().get("/api/orgs?limit=1000&offset=0", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert r.status_code == 200 and r.json()["count"] == 2
+
+
+def test_an_over_long_finding_says_the_limit(token):
+    """Found probing the API: the message read "督查意见不能超过 %(max)d 字"."""
+    from dangjian.compliance.workflow import TEXT_MAX
+
+    r = Client().post("/api/findings", json.dumps({"org": "00", "text": "意" * (TEXT_MAX + 1)}),
+                      content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert r.status_code == 422
+    assert r.json()["detail"] == {"text": [f"督查意见不能超过 {TEXT_MAX} 字"]}
