@@ -133,3 +133,9 @@ def test_the_refusal_speaks_the_chosen_language(world):
     assert r.status_code == 400
     page = r.content.decode()
     assert "The parameter “q” holds a null character" in page and "空字符" not in page
+
+
+def test_an_urlencoded_form_with_nul_is_refused(world):
+    r = client(world).post("/orgs/A1S/findings/", "text=%E6%84%8F%00", content_type="application/x-www-form-urlencoded")
+    assert_refused_in_chinese(r)
+    assert "表单项“text”" in r.content.decode()
