@@ -181,7 +181,14 @@ def test_a_transition_row_opens_the_branches_that_made_it(banner):
     assert n == 1 and "五嘎查党支部" in c.get(url).content.decode()
 
 
-@pytest.mark.parametrize("q", ["%00", "%00%00", "%20%20", "%09", "%E2%80%8B", "a%00b"])
+@pytest.mark.parametrize("q", ["%00", "%00%00", "a%00b"])
+def test_a_search_holding_nul_is_refused_in_chinese(banner, q):
+    """NUL is bad input anywhere (ui.middleware.RefuseNulBytes; tests/test_nul_bytes.py), a search too."""
+    page = banner.client.get(f"/orgs/?q={q}&kind=branch")
+    assert page.status_code == 400 and "参数“q”含有空字符" in page.content.decode()
+
+
+@pytest.mark.parametrize("q", ["%20%20", "%09", "%E2%80%8B"])
 def test_a_search_of_control_characters_or_blanks_matches_nothing(banner, q):
     page = banner.client.get(f"/orgs/?q={q}&kind=branch")
     assert page.status_code == 200

@@ -96,6 +96,19 @@ def permission_denied(request, exc):
     return api.create_response(request, {"detail": "无权执行此操作"}, status=403)
 
 
+# Larger numbers than this in ``limit`` and ``offset`` are no page anyone asks for, and past
+# 2**63 SQL's LIMIT/OFFSET cannot hold them (a 500 on both databases before).
+MAX_PAGE_NUMBER = 10**9
+
+
+class Pages(LimitOffsetPagination):
+    """ninja's limit/offset pagination with both numbers bounded: an absurd one is a 422, not a 500."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=MAX_PAGE_NUMBER)
+        offset: int = Field(0, ge=0, le=MAX_PAGE_NUMBER)
+
+
 def scope_of(request):
     return Scope.of(request.user)
 
@@ -288,7 +301,7 @@ class FindingStatusIn(Schema):
 
 
 @api.get("/orgs", response=list[OrgOut], tags=["组织"])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_orgs(request, q: str = "", kind: str = "", within: str = ""):
     qs = with_parent_code(Organization.objects.visible_to(request.user))
     if within:
@@ -359,7 +372,7 @@ def end_post(request, post_id: int, data: PostEndIn):
 
 
 @api.get("/links", response=list[LinkOut], tags=["联系点"])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_links(request, person: str = "", org: str = ""):
     qs = ContactLink.objects.visible_to(request.user).select_related("person", "organization")
     if person:
@@ -385,7 +398,7 @@ def end_link(request, link_id: int, data: LinkEndIn):
 
 
 @api.get("/activities", response=list[ActivityOut], tags=["活动"])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_activities(request, person: str = "", org: str = ""):
     qs = Activity.objects.visible_to(request.user).select_related("person", "organization")
     if person:
@@ -407,7 +420,7 @@ def create_activity(request, data: ActivityIn):
 
 
 @api.get("/problems", response=list[ProblemOut], tags=["民生问题"])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_problems(request, org: str = "", category: str = "", status: str = ""):
     """``status``: pending / in_progress / done, or as the workbook says it, 待办理 / 办理中 / 已办结."""
     qs = Problem.objects.visible_to(request.user).select_related("organization")
@@ -479,7 +492,7 @@ def visible_finding(request, finding_id):
 
 
 @api.get("/findings", response=list[FindingOut], tags=["督查意见"])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_findings(request, org: str = "", status: FindingStatus | None = None, author: str = ""):
     """督查意见 in the caller's scope; ``org``: that organization's whole subtree."""
     qs = Finding.objects.visible_to(request.user).select_related("organization", "person", "author")

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "dangjian.ui.timing.ServerTiming",  # first: its duration covers every other middleware
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "dangjian.ui.middleware.RefuseNulBytes",  # before anything reads a parameter, the session or the user
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dangjian.ui.middleware.ChosenLanguage",  # Chinese, or English chosen with the switcher
     "django.middleware.common.CommonMiddleware",

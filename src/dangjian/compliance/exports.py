@@ -51,12 +51,14 @@ def check_to_xlsx(result, out):
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from dangjian.workbook.write import safe_row
+
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = "检查结果"
     bold = Font(bold=True)
     ws.append(["检查日期", result.as_of.isoformat()])
-    ws.append(["检查范围", result.scope or "全部"])
+    ws.append(safe_row(ws, ["检查范围", result.scope or "全部"]))
     ws.append(["活动周期（天）", result.visit_days])
     for key, label in SUMMARY_LABELS.items():
         ws.append([label, result.summary[key]])
@@ -68,7 +70,9 @@ def check_to_xlsx(result, out):
         cell.fill = PatternFill("solid", fgColor="FDE7E7")
     for v in result.violations:
         rule = RULES_BY_ID[v.rule]
-        ws.append([v.rule, rule.title, v.person, v.person_name, v.org, v.org_name, v.message, rule.seed])
+        # Names and messages come from forms and imports: each text cell inert (workbook.write).
+        ws.append(safe_row(ws, [v.rule, rule.title, v.person, v.person_name, v.org, v.org_name, v.message,
+                                rule.seed]))
     for i, width in enumerate([26, 18, 14, 10, 14, 24, 60, 40], start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)

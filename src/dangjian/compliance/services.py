@@ -24,7 +24,9 @@ def record_finding(user, organization, text, person=None):
     if not text:
         raise ValidationError({"text": gettext_noop("督查意见为空，未记录")})
     if len(text) > TEXT_MAX:
-        raise ValidationError({"text": gettext_noop("督查意见不能超过 %(max)d 字")}, params={"max": TEXT_MAX})
+        # The params go with the message itself: a dict's values take none (the API said "%(max)d").
+        raise ValidationError({"text": ValidationError(gettext_noop("督查意见不能超过 %(max)d 字"),
+                                                       params={"max": TEXT_MAX})})
     finding = Finding.objects.create(organization=organization, person=person, author=user, text=text)
     ensure(user, "add", finding)
     record("finding recorded", actor=user, obj=finding, organization=organization,

@@ -29,14 +29,13 @@ import re
 from collections import defaultdict
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from dangjian.workbook import Source, sheet as declared_sheet, sheets as declared_sheets
+from dangjian.workbook.write import ILLEGAL_CHARACTERS as _ILLEGAL, safe_cell, safe_value
 
 from .template import (COMMENT_AUTHOR, DATE_FORMAT, HEADER_FILL, OPTIONAL_FONT, REQUIRED_FONT, column_format,
                        column_width)
@@ -59,8 +58,6 @@ DATETIME_FORMAT = DATE_FORMAT + " hh:mm:ss"
 
 
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
-# What XML 1.0 cannot hold (tab, newline and carriage return aside).
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def sheet_order():
@@ -113,22 +110,11 @@ class _Layout:
         return max(error.row, self.header_row), column
 
 
-def _plain(value):
-    """Whether openpyxl stores this value as it is (not as a formula or an error code, nor refuses it)."""
-    return isinstance(value, str) and value[:1] != "=" and value not in ERROR_CODES and not _ILLEGAL.search(value)
-
-
 def _cell(ws, value, messages=(), **style):
-    """A cell holding ``value`` as submitted, styled, with ``messages`` as its comment."""
-    if isinstance(value, str):
-        value = _ILLEGAL.sub("", value)
-    elif isinstance(value, datetime.date) and (value.year, value.month) < (1900, 3):
+    """A cell holding ``value`` as submitted (text as inert text), styled, with ``messages`` as its comment."""
+    if isinstance(value, datetime.date) and (value.year, value.month) < (1900, 3):
         value = value.isoformat()  # Excel shows no earlier date rightly
-    cell = WriteOnlyCell(ws, value)
-    if cell.data_type in ("f", "e"):  # text that looks like a formula or an error code stays text
-        cell.data_type = "s"
-    for name, setting in style.items():
-        setattr(cell, name, setting)
+    cell = safe_cell(ws, value, **style)
     if messages:
         text = "\n".join(messages)
         lines = sum(1 + len(line) // 20 for line in text.split("\n"))
@@ -186,8 +172,8 @@ def _copy_sheet(ws, source, name, errors):
             number_format = formats.get(i)
             if number_format == DATE_FORMAT:
                 number_format = None  # a date as text stays text
-            if not messages and not number_format and _plain(value):
-                return value  # openpyxl keeps it as it is: no cell of our own needed
+            if not messages and not number_format and isinstance(value, str):
+                return safe_value(ws, value)  # plain text as it is: no cell of our own needed
         style = {"number_format": number_format} if number_format else {}
         if messages:
             style.update(fill=ERROR_FILL, font=ERROR_FONT)

@@ -22,6 +22,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from dangjian.workbook import sheets as declared_sheets
 from dangjian.workbook.engine import INSTRUCTIONS_SHEET
+from dangjian.workbook.write import safe_row
 
 # Rows 2 … LAST_ROW of every data sheet get the dropdowns and the date check.
 LAST_ROW = 10000
@@ -181,7 +182,7 @@ def _instructions(ws):
     ws.sheet_view.showGridLines = False
 
     def line(*values, font=None, wrap=True):
-        ws.append(list(values))
+        ws.append(safe_row(ws, values))
         row = ws.max_row
         for i in range(1, len(values) + 1):
             cell = ws.cell(row=row, column=i)

@@ -26,10 +26,12 @@ def figures_xlsx(figures, scope, out):
     from openpyxl import Workbook  # imported on use: it slows every other format's start-up
     from openpyxl.styles import Font
 
+    from dangjian.workbook.write import safe_row
+
     wb = Workbook()
     ws = wb.active
     ws.title = "民生问题"
-    ws.append(["范围", scope.code if scope else "全部"])
+    ws.append(safe_row(ws, ["范围", scope.code if scope else "全部"]))
     ws.append(["问题总数", figures.problems])
     ws.append(["已办结", figures.completed])
     ws.append(["办结率", figures.completion_rate])
@@ -40,7 +42,7 @@ def figures_xlsx(figures, scope, out):
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for row in figures.by_category:
-        ws.append([row["category"], row["problems"], row["completed"]])
+        ws.append(safe_row(ws, [row["category"], row["problems"], row["completed"]]))  # a category is typed in
     ws.column_dimensions["A"].width = 24
     wb.save(out)
 
