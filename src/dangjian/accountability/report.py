@@ -137,6 +137,8 @@ def report_to_xlsx(report, out):
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from dangjian.workbook.write import safe_row
+
     wb = Workbook()
     ws = wb.active
     ws.title = "问责事项"
@@ -152,7 +154,7 @@ def report_to_xlsx(report, out):
         cell.fill = PatternFill("solid", fgColor="FDE7E7")
     for c, row in _rows(report):
         steps = "；".join(f"{h['on']} {STEP_LABELS[h['step']]}" for h in c["history"])
-        ws.append([c["rule"], *row, steps])
+        ws.append(safe_row(ws, [c["rule"], *row, steps]))
     for i, width in enumerate([26, 18, 20, 24, 24, 20, 8, 10, 12, 12, 12, 40], start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
