@@ -26,7 +26,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "treebeard",
-    "axes",
     "django_tasks",
     "django_tasks_db",
     "dangjian.ui",
@@ -39,6 +38,9 @@ INSTALLED_APPS = [
     "dangjian.problems",
     "dangjian.compliance",
     "dangjian.imports",
+    # After the project's apps: accounts' axes_reset_logs & co. (kept to the retention period,
+    # audited) take the place of axes' own.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +71,10 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# The audit and the login history are kept, untouchable, at least this long (等保: six months);
+# `dangjian audit purge` deletes only what is older.
+DANGJIAN_AUDIT_RETENTION_DAYS = int(os.environ.get("DANGJIAN_AUDIT_RETENTION_DAYS", "180"))
 
 # Sessions end after 8 idle hours (a working day) and with the browser.
 SESSION_COOKIE_AGE = int(os.environ.get("DANGJIAN_SESSION_SECONDS", str(8 * 3600)))

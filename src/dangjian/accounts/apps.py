@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账户与权限")
 
     def ready(self):
-        from . import actions, policy  # noqa: F401  (declarations: who may do what, audit actions)
+        from . import actions, policy, signals  # noqa: F401  (declarations: who may do what, audit actions)

@@ -21,3 +21,30 @@ class AuditList(ScopedListView):
         return {**super().get_context_data(**kwargs),
                 "actions": [(k, str(v)) for k, v in registry.actions().items()],
                 "action": self.request.GET.get("action", "")}
+
+
+LOGIN_ACTIONS = ("user logged in", "user login failed", "user logged out")
+
+
+class LoginHistory(ScopedListView):
+    """Log-ins, failed log-ins and log-outs: when, which account (or the name tried), from where.
+
+    For the audit administrator (审计管理员) of the accounts granted in their subtrees, and
+    superusers; the policy's ``view_logins`` (accounts.policy) says whose.
+    """
+
+    model = AuditEvent
+    action = "view_logins"
+    template_name = "audit/logins.html"
+
+    def get_queryset(self):
+        events = super().get_queryset().filter(action__in=LOGIN_ACTIONS)
+        action = self.request.GET.get("action")
+        if action in LOGIN_ACTIONS:
+            events = events.filter(action=action)
+        return events.select_related("actor").order_by("-at", "-id")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs),
+                "actions": [(k, str(registry.action_label(k))) for k in LOGIN_ACTIONS if registry.is_registered(k)],
+                "action": self.request.GET.get("action", "")}

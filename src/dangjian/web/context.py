@@ -9,4 +9,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"scope": Scope.of(user), "may_import": may(user, "add", ImportRun)}
+    from dangjian.audit.models import AuditEvent
+
+    return {"scope": Scope.of(user), "may_import": may(user, "add", ImportRun),
+            "may_read_logins": may(user, "view_logins", AuditEvent) or Scope.of(user).is_global}
