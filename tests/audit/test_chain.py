@@ -189,3 +189,36 @@ def test_a_retention_below_six_months_is_not_honoured(settings):
         events(1)
     call_command("audit", "purge")
     assert AuditEvent.objects.filter(action="organization changed").count() == 1
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_queue_and_never_fork_the_chain():
+    """Eight writers at once, each in its own connection and transaction: one chain, intact.
+
+    (And the test's own clean-up, a TRUNCATE, passes the triggers that refuse DELETE.)"""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(8)
+    failures = []
+
+    def writer(n):
+        try:
+            barrier.wait()
+            for i in range(5):
+                with transaction.atomic():
+                    record("organization changed", label=f"写入{n}", after={"i": i})
+        except Exception as exc:  # noqa: BLE001  (reported below)
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failures
+    assert verify() == (None, 40)
