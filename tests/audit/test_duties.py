@@ -122,6 +122,13 @@ def test_the_check_export_is_audited(world, frozen_today):
     assert event.actor == world.users["a_admin"] and event.after["format"] == "xlsx"
 
 
+def test_the_api_s_check_is_audited_as_an_export(world, frozen_today):
+    c = client_for(world.users["a_admin"])
+    assert c.get("/api/check?as_of=2026-11-26").status_code == 200
+    event = AuditEvent.objects.get(action="rule check exported")
+    assert event.after["format"] == "json" and event.actor == world.users["a_admin"]
+
+
 def test_the_command_line_exports_are_audited(world, tmp_path, frozen_today):
     call_command("checkrules", "--as-of", "2026-11-26", "--format", "xlsx", "--out", str(tmp_path / "c.xlsx"))
     call_command("report", "problems", "--format", "xlsx", "--out", str(tmp_path / "p.xlsx"))
