@@ -26,7 +26,8 @@ import pytest
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
-from dangjian.accounts.policy import LOGIN_ACTIONS, access
+from dangjian.accounts.policy import access
+from dangjian.audit.registry import LOGIN_ACTIONS
 from dangjian.audit.models import AuditEvent
 from dangjian.contacts.models import ContactLink
 from tests.test_web_scope import client_for, world  # noqa: F401  (the two-banner world, users per role)

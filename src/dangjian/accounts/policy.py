@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from dangjian.audit.registry import LOGIN_ACTIONS
 from dangjian.records.querysets import set_policy
 
 from .models import Role
@@ -237,9 +238,6 @@ def _audit_reach(paths):
 
     return subtrees_q(paths, "organization__path") | Exists(
         AuditObject.objects.filter(subtrees_q(paths, "organization__path"), event=OuterRef("pk")))
-
-
-LOGIN_ACTIONS = ("user logged in", "user login failed", "user logged out")
 
 
 def _own_actions(user, scope, action):

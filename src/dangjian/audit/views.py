@@ -2,6 +2,7 @@ from dangjian.ui.generic import ScopedListView
 
 from . import registry
 from .models import AuditEvent
+from .registry import LOGIN_ACTIONS
 
 
 class AuditList(ScopedListView):
@@ -11,7 +12,7 @@ class AuditList(ScopedListView):
     template_name = "audit/list.html"
 
     def get_queryset(self):
-        events = super().get_queryset()
+        events = super().get_queryset().exclude(action__in=LOGIN_ACTIONS)  # they have their own page
         action = self.request.GET.get("action")
         if registry.is_registered(action or ""):
             events = events.filter(action=action)
@@ -19,11 +20,8 @@ class AuditList(ScopedListView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs),
-                "actions": [(k, str(v)) for k, v in registry.actions().items()],
+                "actions": [(k, str(v)) for k, v in registry.actions().items() if k not in LOGIN_ACTIONS],
                 "action": self.request.GET.get("action", "")}
-
-
-LOGIN_ACTIONS = ("user logged in", "user login failed", "user logged out")
 
 
 class LoginHistory(ScopedListView):
