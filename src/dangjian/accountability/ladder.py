@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
 
-from dangjian.audit.services import link_ids, record
+from dangjian.audit.services import record
 from dangjian.compliance.rules import run_check
 from dangjian.contacts.models import ContactLink
 from dangjian.people.models import PostRole
@@ -194,10 +194,11 @@ def sweep(on=None, visit_days=None, rectify_days=None, interview_days=None, many
         _update_cases(updated)
         _insert_cases(new, day)
         _insert_history(reached, day, s.pk)
-        event = record("accountability swept", actor=actor, obj=s, label=label if actor is None else "",
-                       after={"on": day.isoformat(), "visit_days": N, "rectify_days": R, "interview_days": I,
-                              "many": K, **totals})
-        link_ids(event, Case._meta.label_lower, [c.pk for c in new] + [c.pk for c in updated])
+        # One event, tied to every case the sweep changed (sealed into the audit's chain with them).
+        record("accountability swept", actor=actor, obj=s, label=label if actor is None else "",
+               after={"on": day.isoformat(), "visit_days": N, "rectify_days": R, "interview_days": I,
+                      "many": K, **totals},
+               ties={Case._meta.label_lower: ([c.pk for c in new] + [c.pk for c in updated], False)})
         _notify(new, reached, [c for c in updated if c.status == CaseStatus.RECTIFIED])
     return SweepOutcome(on=day, sweep=s, counts=totals)
 
