@@ -101,6 +101,7 @@ class Case(models.Model):
     # sweep inserts its new cases with plain SQL that names §5's columns only.
     progress = models.CharField(_("办理进度"), max_length=24, choices=CaseProgress.choices,
                                 default=CaseProgress.PENDING, db_default=CaseProgress.PENDING)
+    progress_at = models.DateTimeField(_("最近办理时间"), null=True, blank=True)  # set by every step
 
     objects = ScopedManager()
 

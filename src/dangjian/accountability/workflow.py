@@ -182,11 +182,18 @@ def _guard(name, texts=(), shorts=(), day=None):
     return guard
 
 
+def _stamped(case, data):
+    """Every step stamps the case (a step may keep the state: a second evidence report, a talk at the next step)."""
+    case.progress_at = timezone.now()
+
+
 def _escalated(case, data):
+    _stamped(case, data)
     case.step, case.deadline = data["_to_step"], data["_deadline"]
 
 
 def _dismissed(case, data):
+    _stamped(case, data)
     case.status, case.closed_on = CaseStatus.LAPSED, timezone.localdate()
 
 
@@ -199,27 +206,27 @@ CRITICISM_NEEDS = {"decided_by": gettext_noop("请填写作出决定的组织或
 CASES = Workflow(Case, "progress", [
     Transition("hold_talk", gettext_noop("记录谈话"), tuple(s for s in ALL if s not in BUSY), P.TALK_HELD,
                "case talk recorded", permission=_may("hold_talk"), requires=TALK_NEEDS,
-               guard=_guard("hold_talk", texts=("content", "account", "promise"), shorts=("place",), day="on")),
+               guard=_guard("hold_talk", texts=("content", "account", "promise"), shorts=("place",), day="on"), apply=_stamped),
     Transition("report_rectification", gettext_noop("报告整改情况"), tuple(s for s in ALL if s not in BUSY),
                P.EVIDENCE_SENT, "case rectification reported", permission=_may("report_rectification"),
                requires={"content": gettext_noop("请填写整改情况")},
-               guard=_guard("report_rectification", texts=("content",))),
+               guard=_guard("report_rectification", texts=("content",)), apply=_stamped),
     Transition("accept_evidence", gettext_noop("认可整改材料"), (P.EVIDENCE_SENT,), P.EVIDENCE_ACCEPTED,
                "case evidence accepted", permission=_may("review"),
-               guard=_guard("accept_evidence", texts=("content",)), recorded=("content",)),
+               guard=_guard("accept_evidence", texts=("content",)), apply=_stamped, recorded=("content",)),
     Transition("return_evidence", gettext_noop("退回整改材料"), (P.EVIDENCE_SENT,), P.EVIDENCE_RETURNED,
                "case evidence returned", permission=_may("review"),
                requires={"content": gettext_noop("请填写退回的理由")},
-               guard=_guard("return_evidence", texts=("content",)), recorded=("content",)),
+               guard=_guard("return_evidence", texts=("content",)), apply=_stamped, recorded=("content",)),
     Transition("record_criticism", gettext_noop("记录批评教育"), tuple(s for s in ALL if s not in BUSY),
                P.CRITICIZED, "case criticism recorded", permission=_may("criticize"), requires=CRITICISM_NEEDS,
-               guard=_guard("record_criticism", texts=("content",), shorts=("decided_by",), day="on")),
+               guard=_guard("record_criticism", texts=("content",), shorts=("decided_by",), day="on"), apply=_stamped),
     Transition("appeal", gettext_noop("提出申诉"), tuple(s for s in ALL if s not in BUSY + (P.APPEAL_ANSWERED,)),
                P.APPEALED, "case appealed", permission=_may("appeal"),
-               requires={"content": gettext_noop("请填写申诉理由")}, guard=_guard("appeal", texts=("content",))),
+               requires={"content": gettext_noop("请填写申诉理由")}, guard=_guard("appeal", texts=("content",)), apply=_stamped),
     Transition("answer_appeal", gettext_noop("答复申诉"), (P.APPEALED,), P.APPEAL_ANSWERED, "case appeal answered",
                permission=_may("answer_appeal"), requires={"content": gettext_noop("请填写答复内容")},
-               guard=_guard("answer_appeal", texts=("content",)), recorded=("content",)),
+               guard=_guard("answer_appeal", texts=("content",)), apply=_stamped, recorded=("content",)),
     Transition("escalate", gettext_noop("因党员群众反映强烈提级"), tuple(s for s in ALL if s not in BUSY), P.PENDING,
                "case escalated by hand", permission=_may("escalate"),
                requires={"content": gettext_noop("请填写党员群众反映的情况")},
