@@ -11,7 +11,7 @@ which is why both are plain choice fields with nothing computed from them.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, gettext_noop
 
 from dangjian.records.querysets import ScopedManager
 
@@ -37,15 +37,15 @@ class CaseProgress(models.TextChoices):
     The sweep never reads or writes it: it decides rectified and lapsed from the data alone.
     """
 
-    PENDING = "pending", "待办理"
-    TALK_HELD = "talk_held", "已谈话"
-    EVIDENCE_SENT = "evidence_sent", "整改材料待审核"
-    EVIDENCE_RETURNED = "evidence_returned", "整改材料已退回"
-    EVIDENCE_ACCEPTED = "evidence_accepted", "整改材料已认可"
-    CRITICIZED = "criticized", "已批评教育"
-    APPEALED = "appealed", "申诉待答复"
-    APPEAL_ANSWERED = "appeal_answered", "申诉已答复"
-    DISMISSED = "dismissed", "不予问责"
+    PENDING = "pending", gettext_noop("待办理")
+    TALK_HELD = "talk_held", gettext_noop("已谈话")
+    EVIDENCE_SENT = "evidence_sent", gettext_noop("整改材料待审核")
+    EVIDENCE_RETURNED = "evidence_returned", gettext_noop("整改材料已退回")
+    EVIDENCE_ACCEPTED = "evidence_accepted", gettext_noop("整改材料已认可")
+    CRITICIZED = "criticized", gettext_noop("已批评教育")
+    APPEALED = "appealed", gettext_noop("申诉待答复")
+    APPEAL_ANSWERED = "appeal_answered", gettext_noop("申诉已答复")
+    DISMISSED = "dismissed", gettext_noop("不予问责")
 
 
 class Sweep(models.Model):
@@ -146,19 +146,19 @@ class CaseStepReached(models.Model):
 
 
 class RecordKind(models.TextChoices):
-    TALK = "talk", "谈话记录"
-    EVIDENCE = "evidence", "整改情况报告"
-    REVIEW = "review", "整改材料审核"
-    CRITICISM = "criticism", "批评教育决定"
-    APPEAL = "appeal", "申诉"
-    ANSWER = "answer", "申诉答复"
-    ESCALATION = "escalation", "提级"
-    DISMISSAL = "dismissal", "不予问责"
+    TALK = "talk", gettext_noop("谈话记录")
+    EVIDENCE = "evidence", gettext_noop("整改情况报告")
+    REVIEW = "review", gettext_noop("整改材料审核")
+    CRITICISM = "criticism", gettext_noop("批评教育决定")
+    APPEAL = "appeal", gettext_noop("申诉")
+    ANSWER = "answer", gettext_noop("申诉答复")
+    ESCALATION = "escalation", gettext_noop("提级")
+    DISMISSAL = "dismissal", gettext_noop("不予问责")
 
 
 class ReviewOutcome(models.TextChoices):
-    ACCEPTED = "accepted", "认可"
-    RETURNED = "returned", "退回"
+    ACCEPTED = "accepted", gettext_noop("认可")
+    RETURNED = "returned", gettext_noop("退回")
 
 
 class CaseRecord(models.Model):
