@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from dangjian.accountability.ladder import sweep
 from dangjian.accountability.models import Case, CaseAttachment, CaseRecord, CaseStepReached
-from dangjian.accountability.report import cases_report
+from dangjian.accountability.report import cases_report, report_to_table
 from dangjian.accounts.models import Profile, RoleGrant
 from dangjian.audit.models import AuditEvent
 from dangjian.notices.models import Notice
@@ -244,6 +244,11 @@ def test_dismissed_closes_as_lapsed_and_a_persisting_violation_opens_a_new_case(
     data = cases_report().as_json()
     assert {c["status"] for c in data["cases"]} <= {"open", "rectified", "lapsed"}
     assert set(data["summary"]) == {"open", "rectified", "lapsed", "reminder_talk", "interview", "criticism"}
+    mine = next(c for c in data["cases"] if c["rule"] == "contact-point-missing" and c["person"] == "PA1")
+    assert set(mine) == {"rule", "person", "org", "unit", "handler", "status", "step", "opened_on", "deadline",
+                         "closed_on", "history"}  # §5's keys, nothing more
+    assert (mine["status"], mine["closed_on"], mine["handler"]) == ("lapsed", "2026-11-26", "PA")
+    assert "失效（不予问责）" in report_to_table(cases_report())
     # the violation persists: the next sweep keeps the dismissed case closed and opens a new one
     steps.clock.move_to("2026-11-27 10:00:00+08:00")
     sweep(on=date(2026, 11, 27), many=MANY)

@@ -3,9 +3,9 @@
 A case belongs to one violation key of §3 (``rule|person|org``, :attr:`Violation.key`) and
 climbs 提醒谈话 → 约谈 → 批评教育 until the violation is gone. Only the daily sweep
 (:mod:`dangjian.accountability.ladder`) opens, climbs and closes cases, with bulk writes
-in one transaction; the human steps (the talks, the rectification report, an appeal)
-will be transitions of a workflow table over ``step`` and ``status`` (``workflow/``),
-which is why both are plain choice fields with nothing computed from them.
+in one transaction; the human steps (the talks, the rectification report, an appeal) are
+transitions of accountability/workflow.py over ``progress``, the paperwork, a field the sweep
+never reads; ``status`` and ``step`` stay plain choice fields with nothing computed from them.
 """
 
 from django.conf import settings
