@@ -361,5 +361,16 @@ def test_the_page_offers_each_user_their_own_steps(steps):
         page = as_(steps, who).get(url(case)).content.decode()
         offered[who] = {n for n in ("hold_talk", "report_rectification", "escalate", "dismiss", "appeal")
                         if url(case, n) in page}
-    assert offered == {"a_pa1": {"report_rectification"}, "a_leader": {"hold_talk", "report_rectification"} - {"report_rectification"},
+    assert offered == {"a_pa1": {"report_rectification"}, "a_leader": {"hold_talk"},
                        "a_admin": {"hold_talk", "escalate", "dismiss"}, "a_inspector": set()}
+
+
+def test_the_steps_speak_english_from_the_switcher(steps):
+    c = as_(steps, "a_leader")
+    assert c.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
+    form = c.get(url(steps.case, "hold_talk")).content.decode()
+    assert "Record the talk" in form and "Date of the talk" in form and "The person’s own account" in form
+    r = c.post(url(steps.case, "hold_talk"), {"content": ""})
+    assert "Enter the place of the talk" in r.content.decode()
+    page = c.get(url(steps.case)).content.decode()
+    assert "Nothing recorded yet" in page and "Record the talk" in page
