@@ -59,8 +59,12 @@ def _take(user, case, name, c):
 
 def case_steps(request, pk):
     """The case's paperwork and the steps this user may take now (the ladder's case page includes the same)."""
+    from dangjian.compliance.rules import RULES_BY_ID
+
     case = _case(request, pk)
-    return render(request, "accountability/steps/case.html", {"case": case})
+    rule = RULES_BY_ID.get(case.rule)
+    return render(request, "accountability/steps/case.html",
+                  {"case": case, "rule_title": rule.title if rule else case.rule})
 
 
 def case_step(request, pk, name):
