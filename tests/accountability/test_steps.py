@@ -64,12 +64,15 @@ def fresh(case):
 
 
 def notices_of(world, code):  # noqa: F811
-    return list(Notice.objects.filter(person=world.people[code]).order_by("id"))
+    """The person's notices of the human steps (the sweeps' own notices left aside)."""
+    return list(Notice.objects.filter(person=world.people[code]).exclude(
+        kind__in=["case opened", "case escalated", "case rectified", "cases to handle"]).order_by("id"))
 
 
 def fingerprint(case):
     c = fresh(case)
-    return (c.progress, c.status, c.step, c.deadline, CaseRecord.objects.count(), AuditEvent.objects.count(),
+    return (c.progress, c.status, c.step, c.deadline, CaseRecord.objects.count(),
+            AuditEvent.objects.exclude(action__in=["user logged in", "user logged out"]).count(),  # a client's log-in
             Notice.objects.count(), CaseStepReached.objects.count())
 
 
