@@ -208,8 +208,8 @@ def _case_url(pk):
 
     try:
         return reverse("accountability:case_detail", args=[pk])
-    except NoReverseMatch:  # the case pages are not installed: the notice opens the to-do list
-        return reverse("web:todo")
+    except NoReverseMatch:  # without the case pages, the case's steps
+        return reverse("accountability:case_steps", args=[pk])
 
 
 def _notify(new, reached, rectified):

@@ -39,8 +39,8 @@ def _title(rule_id):
 def _url(case):
     try:
         return reverse("accountability:case_detail", args=[case.pk])
-    except NoReverseMatch:
-        return ""
+    except NoReverseMatch:  # without the case pages, the case's steps
+        return reverse("accountability:case_steps", args=[case.pk])
 
 
 def _where(case):
