@@ -4,7 +4,8 @@ from django.urls import include, path
 
 from dangjian.api import api
 
-APPS = ("web", "accounts", "ui", "orgs", "people", "contacts", "problems", "compliance", "audit", "imports", "notices")
+APPS = ("web", "accounts", "ui", "orgs", "people", "contacts", "problems", "compliance", "audit", "imports", "notices",
+        "accountability")
 
 urlpatterns = [
     *(path("", include(f"dangjian.{app}.urls")) for app in APPS),

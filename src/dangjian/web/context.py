@@ -5,6 +5,7 @@ from dangjian.accounts.scope import Scope
 
 def navigation(request):
     """What the navigation bar offers this user (only what they may do)."""
+    from dangjian.accountability.models import Case
     from dangjian.accounts.policy import may
     from dangjian.imports.models import ImportRun
 
@@ -12,7 +13,8 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     scope = Scope.of(user)
-    return {"scope": scope, "may_import": may(user, "add", ImportRun), "todo_count": _todo_count(user, scope)}
+    return {"scope": scope, "may_import": may(user, "add", ImportRun), "may_cases": may(user, "view", Case),
+            "todo_count": _todo_count(user, scope)}
 
 
 def _todo_count(user, scope):
