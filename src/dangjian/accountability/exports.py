@@ -1,12 +1,12 @@
 """The case list as an office workbook: the filtered cases, their history, every text cell inert (workbook.write)."""
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop as _
 
 from .models import CaseStatus, CaseStep, CaseStepReached
 
 CHUNK = 2000
-HEADER = ("规则编号", "规则", "人员编号", "责任人", "组织编码", "涉及组织", "所属单位", "处理人", "状态", "问责步骤",
-          "立项日期", "整改期限", "剩余天数", "结案日期", "步骤记录")
+HEADER = (_("规则编号"), _("规则"), _("人员编号"), _("责任人"), _("组织编码"), _("涉及组织"), _("所属单位"), _("处理人"),
+          _("状态"), _("问责步骤"), _("立项日期"), _("整改期限"), _("剩余天数"), _("结案日期"), _("步骤记录"))
 
 
 def cases_to_xlsx(queryset, path, as_of):
