@@ -23,6 +23,7 @@ LIST_PAGES = {
     "problems:problem_list": "/problems/",
     "compliance:finding_list": "/findings/",
     "audit:event_list": "/audit/",
+    "audit:login_list": "/audit/logins/",
     "compliance:check": "/check/",
     "imports:run_add": "/import/",
     "accountability:case_list": "/accountability/cases/",
@@ -41,6 +42,7 @@ def grow(world, start, n):
         world.post(f"PX{i}", f"X{i}", "书记")
         Finding.objects.create(organization=org, author=admin, text=f"意见{i}")
         AuditEvent.objects.create(action="organization changed", organization=org, object_repr=org.name, actor=admin)
+        AuditEvent.objects.create(action="user login failed", actor_label=f"试{i}", address="10.0.0.1")
         ImportRun.objects.create(uploaded_by=admin, file_name=f"{i}.xlsx", state=ImportRun.State.DONE, report={})
         case = Case.objects.create(key=f"visit-overdue|PX{i}|X{i}", rule="visit-overdue", person=world.people[f"PX{i}"],
                                    org=org, unit=org, handler=world.people["PA"], opened_on=date(2026, 11, 1),

@@ -38,7 +38,7 @@ def world(tree):
     for name, org, role, person in [
         ("root_admin", "R", "org_admin", None), ("a_admin", "A", "org_admin", None),
         ("a_leader", "A", "leader", "PA"), ("a_branch", "A1S", "branch_secretary", "PAS"),
-        ("a_inspector", "A", "inspector", None),
+        ("a_inspector", "A", "inspector", None), ("a_auditor", "A", "auditor", None),
     ]:
         u = User.objects.create_user(name, password=PASSWORD)
         RoleGrant.objects.create(user=u, organization=tree.orgs[org], role=role)

@@ -485,7 +485,12 @@ def check(request, as_of: date | None = None, org: str = "", visit_days: int = 9
     if problems:
         raise HttpError(422, "；".join(problems))
     as_of = as_of or timezone.localdate()
-    return cached_check(roots, as_of, visit_days).as_json()
+    result = cached_check(roots, as_of, visit_days)
+    from dangjian.compliance.services import record_export  # the check names people: it leaves audited
+
+    record_export(result, actor=request.user, organization=roots[0] if roots and len(roots) == 1 else None,
+                  fmt="json")
+    return result.as_json()
 
 
 def visible_finding(request, finding_id):

@@ -33,7 +33,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "treebeard",
-    "axes",
     "django_tasks",
     "django_tasks_db",
     "dangjian.ui",
@@ -48,6 +47,9 @@ INSTALLED_APPS = [
     "dangjian.compliance",
     "dangjian.accountability",
     "dangjian.imports",
+    # After the project's apps: accounts' axes_reset_logs & co. (kept to the retention period,
+    # audited) take the place of axes' own.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +86,10 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # what a successful login resets
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# The audit and the login history are kept, untouchable, at least this long (等保: six months);
+# `dangjian audit purge` deletes only what is older.
+DANGJIAN_AUDIT_RETENTION_DAYS = int(os.environ.get("DANGJIAN_AUDIT_RETENTION_DAYS", "180"))
 
 # Passwords set through a form or `dangjian changepassword/createsuperuser/adduser`
 # (等保 2.0 身份鉴别): at least 8 characters of three of the four classes, not like the

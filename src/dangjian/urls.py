@@ -4,8 +4,7 @@ from django.urls import include, path
 
 from dangjian.api import api
 
-APPS = ("web", "accounts", "ui", "orgs", "people", "contacts", "problems", "compliance", "audit", "imports", "notices",
-        "accountability")
+APPS = ("web", "accounts", "ui", "orgs", "people", "contacts", "problems", "compliance", "audit", "imports", "notices", "accountability")
 
 urlpatterns = [
     *(path("", include(f"dangjian.{app}.urls")) for app in APPS),

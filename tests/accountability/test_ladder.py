@@ -307,6 +307,6 @@ def test_the_sweep_takes_a_fixed_number_of_queries(banner, django_assert_max_num
         banner.post(f"Y{i}", f"T{i}", "书记")
         banner.link(f"X{i}", "B2", "联系点", start="2026-01-01")
     Post.objects.filter(person__code="PM").update(end_date=d("2026-10-20"))
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(24):
         sweep(on=d("2026-11-05"))
     assert Case.objects.filter(status="lapsed").exists() and Case.objects.filter(step="interview").exists()

@@ -22,6 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from dangjian.accountability.ladder import sweep
 from dangjian.accountability.models import Case, CaseStepReached
 from dangjian.accounts.models import Profile, RoleGrant
+from dangjian.audit.models import AuditEvent
 from tests.test_web_scope import PASSWORD, client_for, world  # noqa: F401
 
 TODAY = date(2026, 11, 26)
@@ -255,6 +256,9 @@ def test_the_export_is_the_filtered_list_with_inert_text(cases):
     names = [cell for row in ws.iter_rows() for cell in row if cell.value == evil.name]
     assert names and all(cell.data_type == "s" for cell in names)  # text, not a formula
     assert b"<f>" not in _sheet_xml(r.content)
+    event = AuditEvent.objects.filter(action="cases exported").latest("id")
+    assert event.actor == cases.users["a_admin"] and event.after["cases_count"] == expected.count()
+    assert event.after["filters"] == "rule=contact-point-missing"
     # The leader's export holds only their cases.
     r = client_for(cases.users["a_leader"]).get("/accountability/cases/export.xlsx")
     rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))

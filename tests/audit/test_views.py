@@ -10,7 +10,7 @@ from tests.scoped import ScopedViewTests, Url, world  # noqa: F401  (the world t
 
 class TestAuditEventViews(ScopedViewTests):
     model = AuditEvent
-    urls = (Url("audit:event_list"),)
+    urls = (Url("audit:event_list"), Url("audit:login_list"))
 
     def build_inside(self, world):
         return AuditEvent.objects.create(action="organization changed", organization=world.orgs["A1S"],

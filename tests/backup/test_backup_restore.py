@@ -131,6 +131,9 @@ def test_a_round_trip_across_sqlite_and_postgresql(data, tmp_path, settings):
         there = _dangjian(url, tmp_path / "there-media", "check", "--as-of", "2026-11-26", "--format", "json")
         report = _dangjian(url, tmp_path / "there-media", "report", "problems", "--format", "json")
         assert (json.loads(there.stdout), json.loads(report.stdout)) == figures
+        # The audit's hash chain reads intact in the other database (jsonb reorders keys: sealed sorted).
+        verified = _dangjian(url, tmp_path / "there-media", "audit", "verify")
+        assert verified.returncode == 0, verified.stdout + verified.stderr
         assert list((tmp_path / "there-media").rglob("*.png"))
         done = _dangjian(url, tmp_path / "there-media", "backup", str(tmp_path / "there.zip"))
         assert done.returncode == 0, done.stderr

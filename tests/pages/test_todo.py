@@ -22,6 +22,11 @@ def nav_count(html):
     return int(found.group(1)) if found else 0
 
 
+def section_count(html, name):
+    found = re.search(rf'id="todo-{name}">.*?badge[^>]*>(\d+)<', html, re.S)
+    return int(found.group(1)) if found else 0
+
+
 def test_a_visit_falling_due_within_14_days_is_listed_with_its_days_left(world, as_user):
     world.link("PA", "A1", "联系点", start="2025-01-01")
     world.visit("PA", "A1", "2026-09-07")  # due 2026-12-06: in 10 days
@@ -30,7 +35,7 @@ def test_a_visit_falling_due_within_14_days_is_listed_with_its_days_left(world, 
     html = page(as_user("a_leader"))
     assert "走访甲镇党委" in html and "2026-12-06" in html and "还有 10 天" in html
     assert "乙嘎查党支部" not in html
-    assert nav_count(html) == 1
+    assert section_count(html, "visits-due") == 1
 
 
 def test_the_due_day_itself_and_an_overdue_link(world, as_user):
@@ -96,3 +101,49 @@ def test_marking_read_touches_only_ones_own_notices(world, as_user):
     as_user("a_member").post(reverse("notices:read_all"))
     assert Notice.objects.get(person__code="PA").read_at is None
     assert Notice.objects.get(person__code="PA2").read_at is not None
+
+
+# ----- 失责必问 --------------------------------------------------------------------------
+
+
+def test_violations_then_cases_then_the_handlers_list(world, as_user):
+    from datetime import date
+
+    from dangjian.accountability.ladder import sweep
+    from dangjian.contacts.models import ContactLink
+
+    ContactLink.objects.filter(person__code="PA2").delete()  # the team member of A1 now links nothing
+    leader, member = as_user("a_leader"), as_user("a_member")
+    html = page(member)
+    assert "尚未立项的问题" in html and "未建立党建工作联系点：建立一个党建工作联系点" in html
+    assert "我的问责事项" not in html
+
+    sweep(on=date(2026, 11, 26))
+    html = page(member)
+    assert "尚未立项的问题" not in html  # each violation is a case now
+    assert "我的问责事项" in html and "2026-12-26" in html and "还有 30 天" in html  # R = 30 days
+    assert "新的问责事项：未建立党建工作联系点，请在 2026-12-26 前整改" in html  # the sweep's notice
+    # 书记抓书记: A1 has no secretary, so A's secretary (the leader) holds the talks.
+    html = page(leader)
+    assert "需要我处理的问责事项" in html and "人员PA2：未建立党建工作联系点" in html
+    assert "进行提醒谈话，督促限期整改" in html
+    assert "个问责事项需要您谈话或督促整改" in html
+    # Nobody else's: the branch secretary has neither the cases nor the notices.
+    assert "问责事项" not in page(as_user("a_branch"))
+
+
+def test_a_rectified_case_leaves_the_list_and_says_so(world, as_user):
+    from datetime import date
+
+    from dangjian.accountability.ladder import sweep
+    from dangjian.contacts.models import ContactLink
+
+    link = ContactLink.objects.get(person__code="PA2")
+    link.delete()
+    sweep(on=date(2026, 11, 26))
+    world.link("PA2", "A1S", "联系点", start="2026-11-26")
+    world.visit("PA2", "A1S", "2026-11-26")
+    sweep(on=date(2026, 11, 26))
+    html = page(as_user("a_member"))
+    assert "我的问责事项" not in html
+    assert "问责事项已整改销号：未建立党建工作联系点" in html

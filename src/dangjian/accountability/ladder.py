@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
 
-from dangjian.audit.services import link_ids, record
+from dangjian.audit.services import record
 from dangjian.compliance.rules import run_check
 from dangjian.contacts.models import ContactLink
 from dangjian.people.models import PostRole
@@ -194,11 +194,64 @@ def sweep(on=None, visit_days=None, rectify_days=None, interview_days=None, many
         _update_cases(updated)
         _insert_cases(new, day)
         _insert_history(reached, day, s.pk)
-        event = record("accountability swept", actor=actor, obj=s, label=label if actor is None else "",
-                       after={"on": day.isoformat(), "visit_days": N, "rectify_days": R, "interview_days": I,
-                              "many": K, **totals})
-        link_ids(event, Case._meta.label_lower, [c.pk for c in new] + [c.pk for c in updated])
+        # One event, tied to every case the sweep changed (sealed into the audit's chain with them).
+        record("accountability swept", actor=actor, obj=s, label=label if actor is None else "",
+               after={"on": day.isoformat(), "visit_days": N, "rectify_days": R, "interview_days": I,
+                      "many": K, **totals},
+               ties={Case._meta.label_lower: ([c.pk for c in new] + [c.pk for c in updated], False)})
+        _notify(new, reached, [c for c in updated if c.status == CaseStatus.RECTIFIED])
     return SweepOutcome(on=day, sweep=s, counts=totals)
+
+
+def _case_url(pk):
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("accountability:case_detail", args=[pk])
+    except NoReverseMatch:  # the case pages are not installed: the notice opens the to-do list
+        return reverse("web:todo")
+
+
+def _notify(new, reached, rectified):
+    """What the sweep said to whom, as in-app notices (in the sweep's transaction, a few INSERTs):
+    each person hears of their own case opened, moved up or rectified; each handler hears once
+    per sweep how many cases are newly theirs to act on."""
+    from django.utils.translation import gettext_noop
+
+    from dangjian.compliance.rules import RULES_BY_ID
+    from dangjian.notices.services import notify
+
+    def rule(c):
+        found = RULES_BY_ID.get(c.rule)
+        return found.title if found else c.rule
+
+    notices = []
+    for c in new:
+        notices.append((c.person_id, c.unit_id, "case opened",
+                        gettext_noop("新的问责事项：%(rule)s，请在 %(deadline)s 前整改"),
+                        {"rule": rule(c), "deadline": _iso(c.deadline)}, _case_url(c.pk)))
+    labels = dict(CaseStep.choices)
+    for c, step in reached:
+        if step != CaseStep.REMINDER_TALK and c.pk is not None:
+            notices.append((c.person_id, c.unit_id, "case escalated",
+                            gettext_noop("问责事项升级为“%(step)s”：%(rule)s"),
+                            {"step": labels[step], "rule": rule(c)}, _case_url(c.pk)))
+    for c in rectified:
+        notices.append((c.person_id, c.unit_id, "case rectified", gettext_noop("问责事项已整改销号：%(rule)s"),
+                        {"rule": rule(c)}, _case_url(c.pk)))
+    to_act = Counter(c.handler_id for c in new if c.handler_id is not None)
+    to_act.update(c.handler_id for c, step in reached
+                  if step != CaseStep.REMINDER_TALK and c.pk is not None and c.handler_id is not None)
+    for handler, n in sorted(to_act.items()):
+        notices.append((handler, None, "cases to handle", gettext_noop("有 %(n)s 个问责事项需要您谈话或督促整改"),
+                        {"n": n}, _todo_url()))
+    notify(notices)
+
+
+def _todo_url():
+    from django.urls import reverse
+
+    return reverse("web:todo")
 
 
 def _iso(day):

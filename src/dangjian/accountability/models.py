@@ -3,14 +3,15 @@
 A case belongs to one violation key of §3 (``rule|person|org``, :attr:`Violation.key`) and
 climbs 提醒谈话 → 约谈 → 批评教育 until the violation is gone. Only the daily sweep
 (:mod:`dangjian.accountability.ladder`) opens, climbs and closes cases, with bulk writes
-in one transaction; the human steps (the talks, the rectification report, an appeal)
-will be transitions of a workflow table over ``step`` and ``status`` (``workflow/``),
-which is why both are plain choice fields with nothing computed from them.
+in one transaction; the human steps (the talks, the rectification report, an appeal) are
+transitions of accountability/workflow.py over ``progress``, the paperwork, a field the sweep
+never reads; ``status`` and ``step`` stay plain choice fields with nothing computed from them.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, gettext_noop
 
 from dangjian.records.querysets import ScopedManager
 
@@ -28,6 +29,23 @@ class CaseStep(models.TextChoices):
 
 
 STEPS = [CaseStep.REMINDER_TALK, CaseStep.INTERVIEW, CaseStep.CRITICISM]  # the ladder, bottom up
+
+
+class CaseProgress(models.TextChoices):
+    """The paperwork of a case (accountability/workflow.py): a dimension of its own beside §5's status and step.
+
+    The sweep never reads or writes it: it decides rectified and lapsed from the data alone.
+    """
+
+    PENDING = "pending", gettext_noop("待办理")
+    TALK_HELD = "talk_held", gettext_noop("已谈话")
+    EVIDENCE_SENT = "evidence_sent", gettext_noop("整改材料待审核")
+    EVIDENCE_RETURNED = "evidence_returned", gettext_noop("整改材料已退回")
+    EVIDENCE_ACCEPTED = "evidence_accepted", gettext_noop("整改材料已认可")
+    CRITICIZED = "criticized", gettext_noop("已批评教育")
+    APPEALED = "appealed", gettext_noop("申诉待答复")
+    APPEAL_ANSWERED = "appeal_answered", gettext_noop("申诉已答复")
+    DISMISSED = "dismissed", gettext_noop("不予问责")
 
 
 class Sweep(models.Model):
@@ -79,6 +97,11 @@ class Case(models.Model):
     opened_on = models.DateField(_("立项日期"))
     deadline = models.DateField(_("整改期限"), null=True, blank=True)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
+    # The paperwork's state, moved by the steps' table only; a database default, because the
+    # sweep inserts its new cases with plain SQL that names §5's columns only.
+    progress = models.CharField(_("办理进度"), max_length=24, choices=CaseProgress.choices,
+                                default=CaseProgress.PENDING, db_default=CaseProgress.PENDING)
+    progress_at = models.DateTimeField(_("最近办理时间"), null=True, blank=True)  # set by every step
 
     objects = ScopedManager()
 
@@ -120,3 +143,76 @@ class CaseStepReached(models.Model):
         verbose_name_plural = _("问责步骤记录")
         ordering = ["case", "on", "id"]
         constraints = [models.UniqueConstraint(fields=["case", "step"], name="case_step_once")]
+
+
+class RecordKind(models.TextChoices):
+    TALK = "talk", gettext_noop("谈话记录")
+    EVIDENCE = "evidence", gettext_noop("整改情况报告")
+    REVIEW = "review", gettext_noop("整改材料审核")
+    CRITICISM = "criticism", gettext_noop("批评教育决定")
+    APPEAL = "appeal", gettext_noop("申诉")
+    ANSWER = "answer", gettext_noop("申诉答复")
+    ESCALATION = "escalation", gettext_noop("提级")
+    DISMISSAL = "dismissal", gettext_noop("不予问责")
+
+
+class ReviewOutcome(models.TextChoices):
+    ACCEPTED = "accepted", gettext_noop("认可")
+    RETURNED = "returned", gettext_noop("退回")
+
+
+class CaseRecord(models.Model):
+    """One piece of a case's paperwork: a talk, a rectification report, a review, a decision, an appeal.
+
+    ``content`` is what the kind is about: what was said (a talk), the report (evidence),
+    the reason (a review sent back, a dismissal), the decision's text (批评教育), the appeal,
+    the answer, the complaints a move up rests on.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="records", verbose_name=_("问责事项"))
+    kind = models.CharField(_("类别"), max_length=16, choices=RecordKind.choices)
+    step = models.CharField(_("问责步骤"), max_length=16, choices=CaseStep.choices)  # the case's step then
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+", verbose_name=_("记录人"))
+    on = models.DateField(_("日期"))  # the talk's or the decision's day; else the day it was recorded
+    recorded_on = models.DateField(_("记录日期"))
+    place = models.CharField(_("地点"), max_length=200, blank=True)
+    attendees = models.CharField(_("参加人员"), max_length=500, blank=True)
+    content = models.TextField(_("内容"), blank=True)
+    account = models.TextField(_("本人说明或申辩"), blank=True)
+    promise = models.TextField(_("整改承诺"), blank=True)
+    decided_by = models.CharField(_("决定人"), max_length=200, blank=True)
+    outcome = models.CharField(_("审核结果"), max_length=16, choices=ReviewOutcome.choices, blank=True)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("问责办理记录")
+        verbose_name_plural = _("问责办理记录")
+        ordering = ["case", "created_at", "id"]
+        indexes = [models.Index(fields=["case", "kind"], name="case_record_kind")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.on.isoformat()}"
+
+
+class CaseAttachment(models.Model):
+    """A file of a record (a talk's minutes, a photo of the rectification), stored privately under MEDIA_ROOT."""
+
+    record = models.ForeignKey(CaseRecord, on_delete=models.CASCADE, related_name="attachments",
+                               verbose_name=_("办理记录"))
+    file = models.FileField(_("附件"), upload_to="cases/%Y/%m/")
+    name = models.CharField(_("文件名"), max_length=100)  # the name the user gave it, for the page only
+    size = models.PositiveIntegerField(_("大小"))
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("问责附件")
+        verbose_name_plural = _("问责附件")
+        ordering = ["record", "id"]
+
+    def __str__(self):
+        return self.name

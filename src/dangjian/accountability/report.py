@@ -8,14 +8,15 @@ import unicodedata
 
 from dangjian.orgs.queries import subtree_q
 
-from .models import STEPS, Case, CaseStatus, CaseStep, CaseStepReached, Sweep
+from .models import STEPS, Case, CaseProgress, CaseStatus, CaseStep, CaseStepReached, Sweep
 
 RULE_TITLES = None  # filled on first use from compliance.rules (titles for people)
 STEP_RANK = {s.value: i for i, s in enumerate(STEPS)}
 STATUS_LABELS = dict(CaseStatus.choices)
 STEP_LABELS = dict(CaseStep.choices)
+DISMISSED_LABEL = "失效（不予问责）"  # a case the department closed: ``lapsed`` in the JSON (README: 失责必问)
 FIELDS = ("id", "rule", "person__code", "person__name", "org__code", "org__name", "unit__code", "unit__name",
-          "handler__code", "handler__name", "status", "step", "opened_on", "deadline", "closed_on")
+          "handler__code", "handler__name", "status", "step", "opened_on", "deadline", "closed_on", "progress")
 
 
 def _iso(day):
@@ -45,13 +46,13 @@ def cases_report(scope=None):
     cases, names = [], {}
     for row in qs.values_list(*FIELDS).iterator(chunk_size=10000):
         (pk, rule, person, person_name, org, org_name, unit, unit_name, handler, handler_name, status, step,
-         opened_on, deadline, closed_on) = row
+         opened_on, deadline, closed_on, progress) = row
         reached = sorted(steps.get(pk, ()))
         cases.append({
             "rule": rule, "person": person, "org": org, "unit": unit, "handler": handler, "status": status,
             "step": step, "opened_on": _iso(opened_on), "deadline": _iso(deadline), "closed_on": _iso(closed_on),
             "history": [{"on": on.isoformat(), "step": s} for on, _, s in reached],
-            "_id": pk,
+            "_id": pk, "_dismissed": progress == CaseProgress.DISMISSED,  # 不予问责: lapsed in §5's terms
         })
         names[pk] = (person_name, org_name, unit_name, handler_name)
     cases.sort(key=_sort_key)
@@ -73,7 +74,7 @@ class CasesReport:
             "last_sweep": _iso(self.last_sweep),
             "scope": self.scope,
             "summary": self.summary,
-            "cases": [{k: v for k, v in c.items() if k != "_id"} for c in self.cases],
+            "cases": [{k: v for k, v in c.items() if not k.startswith("_")} for c in self.cases],
         }
 
 
@@ -108,7 +109,8 @@ def _rows(report):
     for c in report.cases:
         person_name, org_name, unit_name, handler_name = report.names[c["_id"]]
         yield c, [titles.get(c["rule"], c["rule"]), _who(c["person"], person_name), _who(c["org"], org_name),
-                  _who(c["unit"], unit_name), _who(c["handler"], handler_name), STATUS_LABELS[c["status"]],
+                  _who(c["unit"], unit_name), _who(c["handler"], handler_name),
+                  DISMISSED_LABEL if c["_dismissed"] else STATUS_LABELS[c["status"]],
                   STEP_LABELS[c["step"]], c["opened_on"], c["deadline"] or "", c["closed_on"] or ""]
 
 
@@ -137,6 +139,8 @@ def report_to_xlsx(report, out):
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from dangjian.workbook.write import safe_row
+
     wb = Workbook()
     ws = wb.active
     ws.title = "问责事项"
@@ -152,7 +156,7 @@ def report_to_xlsx(report, out):
         cell.fill = PatternFill("solid", fgColor="FDE7E7")
     for c, row in _rows(report):
         steps = "；".join(f"{h['on']} {STEP_LABELS[h['step']]}" for h in c["history"])
-        ws.append([c["rule"], *row, steps])
+        ws.append(safe_row(ws, [c["rule"], *row, steps]))
     for i, width in enumerate([26, 18, 20, 24, 24, 20, 8, 10, 12, 12, 12, 40], start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)

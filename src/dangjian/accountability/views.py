@@ -142,16 +142,18 @@ class CaseList(FilteredListView):
 
 
 class CaseExport(CaseList):
-    """The case list as filtered, as a workbook (text cells inert: workbook.write)."""
+    """The case list as filtered, as a workbook (text cells inert: workbook.write), audited as an export."""
 
     def get(self, request, *args, **kwargs):
         import tempfile
 
-        from .exports import cases_to_xlsx
+        from .exports import export_cases
 
         qs = self.get_queryset()
+        params = request.GET.copy()
+        params.pop("page", None)
         with tempfile.NamedTemporaryFile(suffix=".xlsx") as fh:
-            cases_to_xlsx(qs, fh.name, self.as_of)
+            export_cases(request.user, qs, fh.name, self.as_of, filters=params.urlencode())
             data = open(fh.name, "rb").read()
         response = HttpResponse(data, content_type=XLSX)
         name = gettext("问责事项") + f"-{self.as_of:%Y%m%d}.xlsx"

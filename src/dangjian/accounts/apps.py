@@ -8,5 +8,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账户与权限")
 
     def ready(self):
-        from . import actions, policy  # noqa: F401  (declarations: who may do what, audit actions)
+        from . import actions, policy, signals  # noqa: F401  (declarations: who may do what, audit actions)
         from . import middleware  # noqa: F401  (its login receiver notes the session's start, for force_login too)

@@ -15,6 +15,8 @@ class Role(models.TextChoices):
     LEADER = "leader", "书记/班子成员"
     BRANCH_SECRETARY = "branch_secretary", "支部书记"
     INSPECTOR = "inspector", "督查"
+    # 三员分立: the audit administrator reads the audit and the login history, and changes nothing.
+    AUDITOR = "auditor", "审计管理员"
 
 
 class Profile(models.Model):

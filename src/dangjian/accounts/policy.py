@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from dangjian.audit.registry import LOGIN_ACTIONS
 from dangjian.records.querysets import set_policy
 
 from .models import Role
@@ -31,6 +32,7 @@ ADMIN = frozenset({Role.ORG_ADMIN})
 READERS = frozenset({Role.ORG_ADMIN, Role.LEADER, Role.BRANCH_SECRETARY, Role.INSPECTOR})
 KEEPERS = frozenset({Role.ORG_ADMIN, Role.LEADER, Role.BRANCH_SECRETARY})  # keep records; supervisors never do
 SUPERVISORS = frozenset({Role.ORG_ADMIN, Role.INSPECTOR})  # record findings
+AUDITORS = frozenset({Role.AUDITOR})  # read the audit and the login history; write nothing
 
 
 @dataclass(frozen=True)
@@ -242,10 +244,35 @@ def _own_actions(user, scope, action):
     return Q(actor=user) if action == "view" else Q(pk__in=[])
 
 
+def _login_history(user, scope, action):
+    """The login history: an audit administrator's accounts (those granted in their subtrees) and the
+    failures no account owns (a name that does not exist); the whole of it for a superuser."""
+    if action != "view_logins":
+        return Q(pk__in=[])
+    logins = Q(action__in=LOGIN_ACTIONS)
+    if scope.is_global:
+        return logins
+    paths = scope.paths(AUDITORS)
+    if not paths:
+        return Q(pk__in=[])
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    from .models import RoleGrant
+
+    users = RoleGrant.objects.filter(subtrees_q(paths, "organization__path")).values(
+        uid=Cast("user_id", CharField()))
+    return logins & (Q(object_type="auth.user", object_id__in=users) | Q(object_id=""))
+
+
 def _declare_audit():
     from dangjian.audit.models import AuditEvent
 
-    declare(AuditEvent, reach=_audit_reach, actions={"view": Access(READERS)}, extra=[_own_actions])
+    declare(AuditEvent, reach=_audit_reach, actions={
+        "view": Access(READERS | AUDITORS),
+        # Through the extra rule only (log-ins are filed at no organization): the roles name who.
+        "view_logins": Access(AUDITORS),
+    }, extra=[_own_actions, _login_history])
 
 
 _declare_audit()

@@ -8,4 +8,4 @@ class AuditConfig(AppConfig):
     verbose_name = _("审计日志")
 
     def ready(self):
-        from . import signals  # noqa: F401  (declarations: who may do what, audit actions)
+        from . import actions, signals  # noqa: F401  (its own audit actions; the data version)

@@ -6,6 +6,9 @@ Each app registers the named domain actions its services record ("contact link s
 nobody registered, so a typo cannot write an event the pages cannot name.
 """
 
+# The login history's actions (accounts registers and records them; the audit shows them on their own page).
+LOGIN_ACTIONS = ("user logged in", "user login failed", "user logged out")
+
 _ACTIONS = {}  # name -> label (lazy, Chinese msgid)
 _FIELDS = {}  # field name -> label
 _VALUES = {}  # field name -> {stored value: label}

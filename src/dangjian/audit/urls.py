@@ -6,4 +6,5 @@ app_name = "audit"
 
 urlpatterns = [
     path("audit/", views.AuditList.as_view(), name="event_list"),
+    path("audit/logins/", views.LoginHistory.as_view(), name="login_list"),
 ]

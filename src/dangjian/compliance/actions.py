@@ -5,6 +5,7 @@ from dangjian.audit.registry import register_actions, register_fields
 from .models import FindingStatus
 
 register_actions({
+    "rule check exported": pgettext_lazy("audit action", "导出制度检查"),
     "finding recorded": pgettext_lazy("audit action", "督查意见"),
     "finding replied": pgettext_lazy("audit action", "回复督查意见"),
     "finding closed": pgettext_lazy("audit action", "督查意见销号"),

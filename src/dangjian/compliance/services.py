@@ -50,3 +50,10 @@ def follow_up(user, finding, step, **data):
     if step not in ("close", "reopen"):
         raise ValidationError(gettext_noop("没有这一操作"))
     return FINDINGS.run(user, finding, step, **data)
+
+
+def record_export(result, *, actor=None, label="", organization=None, rule="", fmt="xlsx"):
+    """The audit of one export of the check (the page's workbook, ``dangjian check --format xlsx``, the API)."""
+    record("rule check exported", actor=actor, label=label, organization=organization, data_changed=False,
+           after={"as_of": str(result.as_of), "scope": result.scope or "", "rule": rule or "",
+                  "rows": len(result.violations), "format": fmt})

@@ -163,6 +163,7 @@ def check_export(request):
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as fh:
         check_to_xlsx(result, fh.name)
         data = open(fh.name, "rb").read()
+    services.record_export(result, rule=rule, actor=request.user, organization=root)
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     name = f"制度检查-{result.scope or '全部'}-{result.as_of}.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"

@@ -5,6 +5,7 @@ from dangjian.audit.registry import register_actions, register_fields
 from .models import ActivityKind, LinkKind
 
 register_actions({
+    "activity photo downloaded": pgettext_lazy("audit action", "下载活动照片"),
     "contact link set up": pgettext_lazy("audit action", "建立联系"),
     "contact link changed": pgettext_lazy("audit action", "修改联系"),
     "contact link ended": pgettext_lazy("audit action", "结束联系"),

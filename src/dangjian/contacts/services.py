@@ -148,3 +148,9 @@ def log_activity(user, person, organization, date, kind, content="", photos=()):
            after={"person": person.code, "organization": organization.code, "date": date.isoformat(),
                   "kind": kind, "content": content, "photos": len(photos)})
     return activity
+
+
+def photo_downloaded(user, photo):
+    """The audit of one activity photo served (the photos show people and places)."""
+    record("activity photo downloaded", actor=user, obj=photo, organization=photo.activity.organization,
+           data_changed=False)

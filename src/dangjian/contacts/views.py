@@ -223,6 +223,7 @@ def activity_photo(request, pk):
     except FileNotFoundError:
         raise Http404
     kind = photo_files.sniff_file(handle)
+    services.photo_downloaded(request.user, photo)
     if kind is None:
         response = FileResponse(handle, as_attachment=True, filename=f"photo-{photo.pk}.bin",
                                 content_type="application/octet-stream")

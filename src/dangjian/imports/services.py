@@ -4,7 +4,7 @@ apps declare (``<app>/sheets.py``), with the import's audit event.
 Validate everything, then write everything, or nothing; see :mod:`dangjian.workbook.engine`.
 """
 
-from dangjian.audit.services import link_ids, record
+from dangjian.audit.services import record
 from dangjian.workbook import ImportReport, RowError, Run
 from dangjian.workbook.engine import refresh_statistics
 
@@ -29,10 +29,9 @@ class Importer(Run):
         """One audit event for the import, tied to every organization and person (and problem) it created
         or changed or wrote a record at, so that their own pages show how they came to be."""
         changes = {s: dict(c) for s, c in self.report.counts.items()}
-        event = record("workbook imported", actor=self.actor, label="" if self.actor else "命令行导入",
-                       organization=self.audit_org, after={"file": self.display_name, "counts": changes})
-        for label, ids in self.touched.items():
-            link_ids(event, label, ids, own_organization=label == "orgs.organization")
+        record("workbook imported", actor=self.actor, label="" if self.actor else "命令行导入",
+               organization=self.audit_org, after={"file": self.display_name, "counts": changes},
+               ties={label: (ids, label == "orgs.organization") for label, ids in self.touched.items()})
 
 
 def import_workbook(path, dry_run=False, actor=None):

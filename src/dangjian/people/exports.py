@@ -1,9 +1,9 @@
 """人员名录 as an office workbook: the numbers masked, or in full for an administrator who asks (audited)."""
 
 import openpyxl
-from openpyxl.cell import WriteOnlyCell
 
 from dangjian.records.sealed import sealer
+from dangjian.workbook.write import safe_cell
 
 from .models import mask_id_card, mask_mobile
 
@@ -12,9 +12,7 @@ CHUNK = 2000
 
 
 def _text(ws, value):
-    cell = WriteOnlyCell(ws, value=value)
-    cell.data_type = "s"  # text as text: never a formula, whatever it begins with
-    return cell
+    return safe_cell(ws, value)  # text as text: never a formula, whatever it begins with
 
 
 def people_to_xlsx(queryset, path, revealable=frozenset()):

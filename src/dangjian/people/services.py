@@ -76,7 +76,8 @@ def reveal_numbers(user, person, reason="page"):
     if not allows(user, "reveal", person):
         raise PermissionDenied
     shown = {k: v for k, v in _person_snapshot(person).items() if k != "name" and v}  # masked: which ones
-    record("person numbers revealed", actor=user, obj=person, after={**shown, "shown_via": reason})
+    record("person numbers revealed", actor=user, obj=person, after={**shown, "shown_via": reason},
+           data_changed=False)  # a read: the cached figures stay
     return {"id_card": person.id_card, "mobile": person.mobile}
 
 
@@ -94,7 +95,7 @@ def export_people(user, queryset, path, full=False):
                                .values_list("pk", flat=True))
     count = people_to_xlsx(queryset, path, revealable)
     record("people exported", actor=user, after={"people_count": count, "full_numbers": bool(full),
-                                                 "shown_via": "export"})
+                                                 "shown_via": "export"}, data_changed=False)
     return count
 
 

@@ -5,6 +5,7 @@ from dangjian.audit.registry import register_actions, register_fields
 from .models import ProblemStatus
 
 register_actions({
+    "problem report exported": pgettext_lazy("audit action", "导出民生问题报表"),
     "problem logged": pgettext_lazy("audit action", "登记民生问题"),
     "problem updated": pgettext_lazy("audit action", "办理民生问题"),
     "problem taken up": pgettext_lazy("audit action", "开始办理民生问题"),

@@ -63,3 +63,9 @@ def log_problem(user, organization, category, description, found_on, team=None):
 def transition(user, problem, name, **data):
     """Take one step of the ledger's table (problems/workflow.py): the only way a status changes."""
     return PROBLEMS.run(user, problem, name, **data)
+
+
+def record_report_export(scope, *, actor=None, label="命令行"):
+    """The audit of one export of the problems report (``dangjian report problems --format xlsx``)."""
+    record("problem report exported", actor=actor, label=label, organization=scope, data_changed=False,
+           after={"scope": scope.code if scope else "", "format": "xlsx"})

@@ -49,7 +49,7 @@ FORMAT = "dangjian-backup"
 VERSION = 1
 CHUNK = 2000
 # Rows `migrate` itself writes into a new database: a restore replaces them with the backup's.
-SEEDED = {"contenttypes.contenttype", "auth.permission"}
+SEEDED = {"contenttypes.contenttype", "auth.permission", "audit.auditchain"}  # the chain's head: the backup's own
 
 
 class BackupError(Exception):

@@ -32,6 +32,7 @@ CHOICE_LABELS = (
     gettext_noop("提醒谈话"), gettext_noop("约谈"), gettext_noop("批评教育"),
     # accounts.Role
     gettext_noop("组织部管理员"), gettext_noop("书记/班子成员"), gettext_noop("支部书记"), gettext_noop("督查"),
+    gettext_noop("审计管理员"),
     # imports.ImportRun.State
     gettext_noop("正在试导入"), gettext_noop("待确认"), gettext_noop("有错误，未写入"), gettext_noop("正在导入"),
     gettext_noop("已导入"), gettext_noop("处理失败"),

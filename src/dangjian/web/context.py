@@ -12,9 +12,12 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    from dangjian.audit.models import AuditEvent
+
     scope = Scope.of(user)
-    return {"scope": scope, "may_import": may(user, "add", ImportRun), "may_cases": may(user, "view", Case),
-            "todo_count": _todo_count(user, scope)}
+    return {"scope": scope, "may_import": may(user, "add", ImportRun), "todo_count": _todo_count(user, scope),
+            "may_read_logins": may(user, "view_logins", AuditEvent) or scope.is_global,
+            "may_cases": may(user, "view", Case)}
 
 
 def _todo_count(user, scope):

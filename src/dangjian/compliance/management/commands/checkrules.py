@@ -59,6 +59,9 @@ class Command(BaseCommand):
         result = run_check(as_of=as_of, scope=scope, visit_days=visit_days)
         if format == "xlsx":
             check_to_xlsx(result, out)
+            from dangjian.compliance.services import record_export
+
+            record_export(result, label="命令行", organization=scope)
             return
         text = (json.dumps(result.as_json(), ensure_ascii=False) if format == "json"
                 else check_to_table(result))

@@ -68,6 +68,9 @@ class Command(BaseCommand):
             if not out:
                 raise CommandError("--format xlsx 需要 --out 文件名", returncode=2)
             figures_xlsx(figures, scope, out)
+            from dangjian.problems.services import record_report_export
+
+            record_report_export(scope)
             return
         text = (json.dumps(figures.as_json(), ensure_ascii=False, indent=2) if format == "json"
                 else figures_table(figures, scope))

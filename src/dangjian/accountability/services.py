@@ -1,0 +1,209 @@
+"""The human steps of a case, each one transaction: the table's step, its record and files, its notices.
+
+Every step runs through :data:`accountability.workflow.CASES` (which locks the case, checks the
+step, the user and the data, and records the audit event), then writes its
+:class:`CaseRecord` and attachments, says it to the people it concerns
+(``notices.services.notify``) and ends in ``ensure()``. The two steps that touch CONTRACT §5's
+fields (``escalate``, ``dismiss``) first take the sweep's lock, so a sweep and a decision by the
+department never interleave.
+"""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from dangjian.accounts.policy import ensure
+from dangjian.notices.services import notify
+
+from . import attachments as files
+from .ladder import DEFAULTS, SWEEP_LOCK
+from .models import CaseAttachment, CaseRecord, CaseStep, CaseStepReached, RecordKind, ReviewOutcome, Sweep
+from .workflow import CASES
+
+NEXT_STEP = {CaseStep.REMINDER_TALK: CaseStep.INTERVIEW, CaseStep.INTERVIEW: CaseStep.CRITICISM}
+
+
+def case_url(case):
+    """The case's page (the ladder's pages), else its steps' page."""
+    try:
+        return reverse("accountability:case_detail", args=[case.pk])
+    except NoReverseMatch:
+        return reverse("accountability:case_steps", args=[case.pk])
+
+
+def _hold_sweep_lock():
+    if connection.vendor == "postgresql":  # SQLite's writers already queue (BEGIN IMMEDIATE)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK])
+
+
+def _check_files(uploads):
+    try:
+        return files.validate(uploads)
+    except ValidationError as exc:
+        raise ValidationError({"files": exc.error_list})
+
+
+def _record(user, case, kind, uploads=(), kinds=(), **fields):
+    today = timezone.localdate()
+    fields.setdefault("on", today)
+    row = CaseRecord.objects.create(case=case, kind=kind, step=case.step, author=user, recorded_on=today, **fields)
+    for upload, kind_of in zip(uploads, kinds):
+        stored = CaseAttachment(record=row, name=files.photos.display_name(upload), size=upload.size or 0)
+        stored.file.save(files.stored_name(kind_of), upload, save=True)  # a generated name, never the upload's
+    return row
+
+
+def _notice(person_id, case, kind, message, params=None):
+    return (person_id, case.unit_id, kind, message, params or {}, case_url(case))
+
+
+def _name(case):
+    return case.person.name if case.person_id else (case.org.name if case.org_id else "")
+
+
+def _finish(user, action, case):
+    """The written case is still one the user may take the step's action on (else all rolls back)."""
+    case.refresh_from_db()
+    ensure(user, action, case)
+    return case
+
+
+TALK_NOTICES = {CaseStep.REMINDER_TALK: gettext_noop("已记录对您的提醒谈话（%(on)s），请按承诺限期整改"),
+                CaseStep.INTERVIEW: gettext_noop("已记录对您的约谈（%(on)s），请按承诺限期整改")}
+
+
+@transaction.atomic
+def hold_talk(user, case, on, place, attendees, content, account="", promise="", uploads=()):
+    """The handler records the 提醒谈话 or the 约谈 of the case's current step."""
+    uploads = list(uploads or ())
+    kinds = _check_files(uploads)
+    case = CASES.run(user, case, "hold_talk", on=on, place=place, attendees=attendees, content=content,
+                     account=account, promise=promise)
+    _record(user, case, RecordKind.TALK, uploads, kinds, on=on, place=place.strip(), attendees=attendees.strip(),
+            content=content.strip(), account=(account or "").strip(), promise=(promise or "").strip())
+    if case.person_id:
+        notify([_notice(case.person_id, case, "case talk recorded", TALK_NOTICES[case.step], {"on": on.isoformat()})])
+    return _finish(user, "hold_talk", case)
+
+
+@transaction.atomic
+def report_rectification(user, case, content, uploads=()):
+    """The person reports what they put right, with evidence; the handler reviews it."""
+    uploads = list(uploads or ())
+    kinds = _check_files(uploads)
+    case = CASES.run(user, case, "report_rectification", content=content)
+    _record(user, case, RecordKind.EVIDENCE, uploads, kinds, content=content.strip())
+    if case.handler_id:
+        notify([_notice(case.handler_id, case, "case rectification reported",
+                        gettext_noop("%(person)s 报告了整改情况，请审核"), {"person": _name(case)})])
+    return _finish(user, "report_rectification", case)
+
+
+@transaction.atomic
+def review_evidence(user, case, accept, content=""):
+    """The handler accepts the evidence or sends it back with a reason. Accepting closes nothing:
+    the next sweep closes the case when the violation is gone."""
+    step = "accept_evidence" if accept else "return_evidence"
+    case = CASES.run(user, case, step, content=content)
+    _record(user, case, RecordKind.REVIEW, content=(content or "").strip(),
+            outcome=ReviewOutcome.ACCEPTED if accept else ReviewOutcome.RETURNED)
+    if case.person_id:
+        if accept:
+            notify([_notice(case.person_id, case, "case evidence accepted",
+                            gettext_noop("您报告的整改情况已被认可"))])
+        else:
+            notify([_notice(case.person_id, case, "case evidence returned",
+                            gettext_noop("您报告的整改情况被退回：%(reason)s"), {"reason": content.strip()[:200]})])
+    return _finish(user, "review", case)
+
+
+@transaction.atomic
+def record_criticism(user, case, decided_by, on, content, uploads=()):
+    """The 批评教育 at step ``criticism``: who decided, when, the text; the person may appeal."""
+    from .workflow import APPEAL_DAYS
+
+    uploads = list(uploads or ())
+    kinds = _check_files(uploads)
+    case = CASES.run(user, case, "record_criticism", decided_by=decided_by, on=on, content=content)
+    _record(user, case, RecordKind.CRITICISM, uploads, kinds, decided_by=decided_by.strip(), on=on,
+            content=content.strip())
+    if case.person_id:
+        until = timezone.localdate() + timedelta(days=APPEAL_DAYS)
+        notify([_notice(case.person_id, case, "case criticism recorded",
+                        gettext_noop("已记录对您的批评教育；如有异议，可在 %(until)s 前（含当日）提出申诉"),
+                        {"until": until.isoformat()})])
+    return _finish(user, "criticize", case)
+
+
+@transaction.atomic
+def appeal(user, case, content, uploads=()):
+    """The person appeals the 批评教育, within the appeal days; the department answers."""
+    uploads = list(uploads or ())
+    kinds = _check_files(uploads)
+    case = CASES.run(user, case, "appeal", content=content)
+    _record(user, case, RecordKind.APPEAL, uploads, kinds, content=content.strip())
+    if case.handler_id:
+        notify([_notice(case.handler_id, case, "case appealed", gettext_noop("%(person)s 对批评教育提出申诉"),
+                        {"person": _name(case)})])
+    return _finish(user, "appeal", case)
+
+
+@transaction.atomic
+def answer_appeal(user, case, content):
+    case = CASES.run(user, case, "answer_appeal", content=content)
+    _record(user, case, RecordKind.ANSWER, content=content.strip())
+    if case.person_id:
+        notify([_notice(case.person_id, case, "case appeal answered", gettext_noop("您对批评教育的申诉已答复"))])
+    return _finish(user, "answer_appeal", case)
+
+
+ESCALATED_PERSON = {CaseStep.INTERVIEW: gettext_noop("因党员群众反映强烈，您的问责事项提级为约谈"),
+                    CaseStep.CRITICISM: gettext_noop("因党员群众反映强烈，您的问责事项提级为批评教育")}
+ESCALATED_HANDLER = {CaseStep.INTERVIEW: gettext_noop("因党员群众反映强烈，%(person)s 的问责事项提级为约谈"),
+                     CaseStep.CRITICISM: gettext_noop("因党员群众反映强烈，%(person)s 的问责事项提级为批评教育")}
+
+
+@transaction.atomic
+def escalate(user, case, content):
+    """「党员群众反映强烈」: the department moves the case one step up, as a sweep's climb would.
+
+    ``interview`` gets the deadline today + the latest sweep's interview days; ``criticism`` none.
+    The history gains the step with today's day (no sweep): the next sweep continues from there.
+    """
+    _hold_sweep_lock()
+    today = timezone.localdate()
+    days = Sweep.objects.order_by("-on", "-id").values_list("interview_days", flat=True).first()
+    days = DEFAULTS["interview_days"] if days is None else days
+    # The step as stored (no sweep and no other decision runs now: the lock); None at the top, which the guard refuses.
+    to_step = NEXT_STEP.get(type(case)._base_manager.values_list("step", flat=True).get(pk=case.pk))
+    deadline = today + timedelta(days=days) if to_step == CaseStep.INTERVIEW else None
+    case = CASES.run(user, case, "escalate", content=content, _to_step=to_step, _deadline=deadline)
+    CaseStepReached.objects.create(case=case, step=case.step, on=today, sweep=None)
+    _record(user, case, RecordKind.ESCALATION, content=content.strip())
+    notify([n for n in (
+        _notice(case.person_id, case, "case escalated by hand", ESCALATED_PERSON[case.step]) if case.person_id else None,
+        _notice(case.handler_id, case, "case escalated by hand", ESCALATED_HANDLER[case.step],
+                {"person": _name(case)}) if case.handler_id else None) if n])
+    return _finish(user, "escalate", case)
+
+
+@transaction.atomic
+def dismiss(user, case, content):
+    """不予问责: the department closes the case (status ``lapsed``, closed today) with its reason.
+
+    The closed case stays closed; if its violation persists, the next sweep opens a new case
+    for the key (README: 失责必问), so paperwork never leaves a persisting violation without one.
+    """
+    _hold_sweep_lock()
+    case = CASES.run(user, case, "dismiss", content=content)
+    _record(user, case, RecordKind.DISMISSAL, content=content.strip())
+    notify([n for n in (
+        _notice(case.person_id, case, "case dismissed", gettext_noop("您的问责事项已决定不予问责")) if case.person_id else None,
+        _notice(case.handler_id, case, "case dismissed", gettext_noop("%(person)s 的问责事项已决定不予问责"),
+                {"person": _name(case)}) if case.handler_id else None) if n])
+    return _finish(user, "dismiss", case)
