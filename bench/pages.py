@@ -61,6 +61,7 @@ PG_URL = os.environ.get("BENCH_PAGES_PG_URL", "postgres://postgres@127.0.0.1:543
 # The data folder is bench/run.py's: same seed, same as-of date, same name, so either bench reuses the other's.
 AS_OF = "2026-11-26"
 PASSWORD = "bench-pages-1234"
+SWEEP_DAYS = ("2026-09-01", "2026-10-06", "2026-11-25")
 TARGET_MS = {"banner": 300, "province": 1000}
 SCOPES = ("banner", "province")
 
@@ -83,9 +84,13 @@ PAGES = [
     ("/api/orgs", "/api/orgs"),
     ("/api/check", "/api/check"),
     ("/api/problems", "/api/problems"),
+    ("/accountability/", "/accountability/"),
+    ("/accountability/cases/", "/accountability/cases/"),
+    ("/accountability/cases/?status=open&org=<banner>", "/accountability/cases/?status=open&org={banner}"),
+    ("/api/cases", "/api/cases"),
 ]
 # Pages whose figures web/cache.py keeps per process until the data changes.
-CACHED = {"/", "/check/", "/check/?rule=visit-overdue"}
+CACHED = {"/", "/check/", "/check/?rule=visit-overdue", "/accountability/"}
 
 
 def log(message):
@@ -189,6 +194,12 @@ def prepare_database(db, scale, folder, reuse, timeout):
     if status != 0:
         raise SystemExit(f"导入失败（{status}），见 bench/out/logs/pages-{db}-import.err")
     log(f"[{db}] 导入用时 {seconds:.1f} 秒")
+    # 失责必问's pages need cases with a history: a few sweeps over the last months, as the demo does.
+    for day in SWEEP_DAYS:
+        status, _ = run([DANGJIAN, "accountability", "sweep", "--as-of", day], env, f"{db}-sweep-{day}", timeout)
+        if status != 0:
+            raise SystemExit(f"问责巡检失败（{status}），见 bench/out/logs/pages-{db}-sweep-{day}.err")
+    log(f"[{db}] 问责巡检 {len(SWEEP_DAYS)} 次")
     if db == "postgres":
         # The import has gathered statistics; autovacuum would now vacuum the new tables, in the middle
         # of the measurement. Do it first, as a database in use would have had it done.

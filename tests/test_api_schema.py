@@ -23,6 +23,8 @@ PINNED = {
     "/api/findings/{finding_id}": {"get"},
     "/api/findings/{finding_id}/replies": {"post"},
     "/api/findings/{finding_id}/status": {"post"},
+    "/api/cases": {"get"},
+    "/api/cases/{case_id}": {"get"},
 }
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from dangjian.accountability.models import Case, CaseStepReached
 from dangjian.audit.models import AuditEvent
 from dangjian.compliance.models import Finding
 from dangjian.imports.models import ImportRun
@@ -25,11 +26,13 @@ LIST_PAGES = {
     "audit:login_list": "/audit/logins/",
     "compliance:check": "/check/",
     "imports:run_add": "/import/",
+    "accountability:case_list": "/accountability/cases/",
 }
 
 
 def grow(world, start, n):
-    """n more branches under A1, each with a tier, a problem, a visit, a link, a post, a finding, an event, a run."""
+    """n more branches under A1, each with a tier, a problem, a visit, a link, a post, a finding, an event, a run
+    and a case."""
     admin = world.users["root_admin"]
     for i in range(start, start + n):
         org = world.org(f"X{i}", "A1", name=f"新支部{i}", tiers=[("中间", None)])
@@ -41,6 +44,10 @@ def grow(world, start, n):
         AuditEvent.objects.create(action="organization changed", organization=org, object_repr=org.name, actor=admin)
         AuditEvent.objects.create(action="user login failed", actor_label=f"试{i}", address="10.0.0.1")
         ImportRun.objects.create(uploaded_by=admin, file_name=f"{i}.xlsx", state=ImportRun.State.DONE, report={})
+        case = Case.objects.create(key=f"visit-overdue|PX{i}|X{i}", rule="visit-overdue", person=world.people[f"PX{i}"],
+                                   org=org, unit=org, handler=world.people["PA"], opened_on=date(2026, 11, 1),
+                                   deadline=date(2026, 12, 1))
+        CaseStepReached.objects.create(case=case, step="reminder_talk", on=date(2026, 11, 1))
 
 
 @pytest.mark.parametrize("name", sorted(LIST_PAGES))

@@ -21,11 +21,13 @@ from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer, django_auth
 
+from dangjian.accountability.models import Case, CaseStatus, CaseStep
+from dangjian.accountability.queries import overdue_q
 from dangjian.accounts.models import ApiToken
 from dangjian.accounts.scope import Scope
 from dangjian.compliance import services as finding_services
 from dangjian.compliance.models import Finding, FindingStatus
-from dangjian.compliance.rules import input_problems
+from dangjian.compliance.rules import RULES_BY_ID, input_problems
 from dangjian.contacts import services as contact_services
 from dangjian.contacts.models import Activity, ActivityKind, ContactLink, LinkKind
 from dangjian.orgs import services as org_services
@@ -539,3 +541,93 @@ def change_finding_status(request, finding_id: int, data: FindingStatusIn):
     if data.status == FindingStatus.OPEN:
         return finding_services.follow_up(request.user, finding, "reopen", reason=data.reason)
     raise HttpError(422, "回复请用 /findings/{id}/replies")
+
+
+# ------------------------------------------------------------------ 失责必问: the cases (read here; the steps are the workflow's)
+
+
+class CaseStepOut(Schema):
+    on: date
+    step: str
+    sweep: date | None = Field(None, description="the day of the sweep that moved the case (null: moved by hand)")
+
+    @staticmethod
+    def resolve_sweep(obj):
+        return obj.sweep.on if obj.sweep_id else None
+
+
+class CaseOut(Schema):
+    id: int
+    rule: str
+    person: str | None = None
+    org: str | None = None
+    unit: str | None = None
+    handler: str | None = None
+    status: str
+    step: str
+    opened_on: date
+    deadline: date | None
+    closed_on: date | None
+
+    @staticmethod
+    def resolve_person(obj):
+        return obj.person.code if obj.person_id else None
+
+    @staticmethod
+    def resolve_org(obj):
+        return obj.org.code if obj.org_id else None
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.unit.code if obj.unit_id else None
+
+    @staticmethod
+    def resolve_handler(obj):
+        return obj.handler.code if obj.handler_id else None
+
+
+class CaseDetailOut(CaseOut):
+    history: list[CaseStepOut]
+
+    @staticmethod
+    def resolve_history(obj):
+        return list(obj.history.select_related("sweep").order_by("on", "id"))
+
+
+def _choice(name, value, choices):
+    if value and value not in dict(choices):
+        raise HttpError(422, f"{name}“{value}”无效（可选：{', '.join(dict(choices))}）")
+    return value
+
+
+@api.get("/cases", response=list[CaseOut], tags=["失责必问"])
+@paginate(Pages)
+def list_cases(request, rule: str = "", step: str = "", status: str = "", org: str = "", person: str = "",
+               handler: str = "", overdue: bool = False):
+    """问责事项 the caller may see (its person, its handler, the department and supervisors over its unit).
+
+    ``org``: cases whose unit lies in that subtree; ``person`` / ``handler``: a 人员编号;
+    ``overdue``: open cases past their deadline."""
+    qs = Case.objects.visible_to(request.user).select_related("person", "org", "unit", "handler")
+    if rule:
+        qs = qs.filter(rule=_choice("规则", rule, {r: r for r in RULES_BY_ID}))
+    if step:
+        qs = qs.filter(step=_choice("步骤", step, CaseStep.choices))
+    if status:
+        qs = qs.filter(status=_choice("状态", status, CaseStatus.choices))
+    if org:
+        qs = qs.filter(subtree_q(visible_org(request, org).path, "unit__path"))
+    if person:
+        qs = qs.filter(person__code=person)
+    if handler:
+        qs = qs.filter(handler__code=handler)
+    if overdue:
+        qs = qs.filter(overdue_q(timezone.localdate()))
+    return qs.order_by("id")
+
+
+@api.get("/cases/{case_id}", response=CaseDetailOut, tags=["失责必问"])
+def get_case(request, case_id: int):
+    """One case with the steps it reached (CONTRACT §5's ``history``, each with its sweep's day)."""
+    return get_object_or_404(Case.objects.visible_to(request.user).select_related("person", "org", "unit", "handler"),
+                             pk=case_id)

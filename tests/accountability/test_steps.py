@@ -18,6 +18,7 @@ from django.urls import reverse
 from dangjian.accountability.ladder import sweep
 from dangjian.accountability.models import Case, CaseAttachment, CaseRecord, CaseStepReached
 from dangjian.accountability.report import cases_report, report_to_table
+from dangjian.accountability.services import case_url
 from dangjian.accounts.models import Profile, RoleGrant
 from dangjian.audit.models import AuditEvent
 from dangjian.notices.models import Notice
@@ -106,7 +107,7 @@ def test_the_handler_records_the_reminder_talk_with_attachments_and_the_person_i
     case = steps.case
     r = as_(steps, "a_leader").post(url(case, "hold_talk"), {
         **TALK, "files": [SimpleUploadedFile("谈话记录.pdf", PDF), SimpleUploadedFile("现场.png", PNG)]})
-    assert r.status_code == 302 and r["Location"] == url(case)
+    assert r.status_code == 302 and r["Location"] == case_url(case)  # the case's page (its steps' page without it)
     case = fresh(case)
     assert case.progress == "talk_held" and case.status == "open" and case.step == "reminder_talk"
     record = case.records.get()
@@ -118,7 +119,7 @@ def test_the_handler_records_the_reminder_talk_with_attachments_and_the_person_i
     event = AuditEvent.objects.get(action="case talk recorded")
     assert event.actor == steps.users["a_leader"]
     (notice,) = notices_of(steps, "PA1")
-    assert notice.kind == "case talk recorded" and "提醒谈话" in notice.message and notice.url == url(case)
+    assert notice.kind == "case talk recorded" and "提醒谈话" in notice.message and notice.url == case_url(case)
     page = as_(steps, "a_pa1").get(url(case)).content.decode()
     assert "旗委二楼会议室" in page and "一周内建立联系点" in page and "谈话记录.pdf" in page
 

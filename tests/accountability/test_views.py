@@ -63,3 +63,30 @@ class TestCaseStepViews(ScopedViewTests):
     def holds_a_role_for(self, user, url):
         inside = Case.objects.get(rule="contact-point-missing", person__code="PA2")
         return self._handles(user, inside, url.action) or super().holds_a_role_for(user, url)
+
+
+class TestCaseViews(ScopedViewTests):
+    """失责必问's read pages (views.py): the board, the list and its export, a case with its timeline."""
+
+    model = Case
+    urls = (
+        Url("accountability:board"),
+        Url("accountability:board", query=lambda c: {"org": c.unit.code}),
+        Url("accountability:case_list"),
+        Url("accountability:case_export"),
+        Url("accountability:case_detail", args=lambda c: [c.pk]),
+    )
+
+    def build_inside(self, world):
+        world.post("PB2", "B", "委员", start="2020-01-01")  # a case in banner B, handled by PB
+        sweep(on=date(2026, 11, 26))
+        return Case.objects.get(person__code="PA", rule="contact-point-missing")
+
+    def build_outside(self, world):
+        return Case.objects.get(person__code="PB2", rule="contact-point-missing")
+
+    def org_of(self, row):
+        return row.unit
+
+    def owner_of(self, row):
+        return row.person

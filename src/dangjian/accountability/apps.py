@@ -8,4 +8,4 @@ class AccountabilityConfig(AppConfig):
     verbose_name = _("失责问责")
 
     def ready(self):
-        from . import actions, policy, workflow  # noqa: F401  (audit actions; who sees which case; the steps)
+        from . import actions, panels, policy, workflow  # noqa: F401  (audit actions; the pages' panels; who sees which case; the steps)

@@ -5,6 +5,7 @@ from dangjian.accounts.scope import Scope
 
 def navigation(request):
     """What the navigation bar offers this user (only what they may do)."""
+    from dangjian.accountability.models import Case
     from dangjian.accounts.policy import may
     from dangjian.imports.models import ImportRun
 
@@ -15,7 +16,8 @@ def navigation(request):
 
     scope = Scope.of(user)
     return {"scope": scope, "may_import": may(user, "add", ImportRun), "todo_count": _todo_count(user, scope),
-            "may_read_logins": may(user, "view_logins", AuditEvent) or scope.is_global}
+            "may_read_logins": may(user, "view_logins", AuditEvent) or scope.is_global,
+            "may_cases": may(user, "view", Case)}
 
 
 def _todo_count(user, scope):

@@ -66,8 +66,35 @@ def dashboard(request):
     key = (None if roots is None else [r.pk for r in roots], as_of, get_language())
     context = cached("dashboard-v3", key, lambda: dashboard_figures(roots, as_of))
     root = roots[0] if roots and len(roots) == 1 else None
+    # 失责必问's card is the user's own (a leader sees their cases, not their colleagues'): cached per user.
+    code = request.GET.get("org") or None
+    cases = cached("dashboard-cases-v1", (request.user.pk, key, code),
+                   lambda: cases_card(request.user, roots if code else None, as_of))
     return render(request, "web/dashboard.html", {**context, "root": root, "page_roots": roots,
-                                                  "roots": scope.root_orgs, "as_of": as_of})
+                                                  "roots": scope.root_orgs, "as_of": as_of, "cases": cases})
+
+
+def cases_card(user, roots, as_of):
+    """The dashboard's 失责必问 card: the open cases ``user`` may see (under ``roots``, None: all) by step,
+    and those past their deadline; each line opens its cases. None for a user who sees no case."""
+    from dangjian.accountability.models import Case, CaseStatus, CaseStep
+    from dangjian.accountability.queries import in_roots, open_counts, overdue_q
+    from dangjian.accounts.policy import may
+
+    if not may(user, "view", Case):
+        return None
+    cases = in_roots(Case.objects.visible_to(user), roots)
+    steps, total = open_counts(cases)
+    org = {"org": roots[0].code} if roots else {}
+    url = reverse("accountability:case_list")
+    return {
+        "total": total, "url": f"{url}?{urlencode({'status': CaseStatus.OPEN, **org})}",
+        "board_url": f"{reverse('accountability:board')}?{urlencode(org)}" if org else reverse("accountability:board"),
+        "steps": [(gettext(label), steps[value], f"{url}?{urlencode({'status': CaseStatus.OPEN, 'step': value, **org})}")
+                  for value, label in CaseStep.choices],
+        "overdue": cases.filter(overdue_q(as_of)).count(),
+        "overdue_url": f"{url}?{urlencode({'overdue': '1', **org})}",
+    }
 
 
 def dashboard_figures(roots, as_of):
@@ -217,6 +244,9 @@ def branch_home(request, scope):
         todo.append((gettext("办结办理中的民生问题 %(n)s 个") % {"n": problem_count - pending}, "#problems"))
     if not links:
         todo.append((gettext("本支部尚无领导联系，请报告上级党组织"), "#leaders"))
+    cases = cases_card(request.user, None, as_of)  # the secretary's own cases and those they must act on
+    if cases and cases["total"]:
+        todo.append((gettext("整改中的问责事项 %(n)s 项") % {"n": cases["total"]}, cases["url"]))
     return render(request, "web/branch_home.html", {
         "branch": branch, "branches": branches, "as_of": as_of, "team": team, "links": links,
         "problems": open_problems, "problem_count": problem_count, "findings": findings,
