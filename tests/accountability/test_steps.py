@@ -119,7 +119,7 @@ def test_the_handler_records_the_reminder_talk_with_attachments_and_the_person_i
     event = AuditEvent.objects.get(action="case talk recorded")
     assert event.actor == steps.users["a_leader"]
     (notice,) = notices_of(steps, "PA1")
-    assert notice.kind == "case talk recorded" and "提醒谈话" in notice.message and notice.url == case_url(case)
+    assert notice.kind == "case talk recorded" and "提醒谈话" in notice.message and notice.href == case_url(case)
     page = as_(steps, "a_pa1").get(url(case)).content.decode()
     assert "旗委二楼会议室" in page and "一周内建立联系点" in page and "谈话记录.pdf" in page
 

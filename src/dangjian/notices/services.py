@@ -11,7 +11,9 @@ def notify(notices):
     """Write ``notices``: (person id, organization id or None, kind, message, params, url) tuples.
 
     ``message`` is a msgid marked with ``gettext_noop`` (``"%(org)s 收到一条督查意见"``) and
-    ``params`` its values: the reader sees it in their own language. Returns how many.
+    ``params`` its values: the reader sees it in their own language. ``url``: a path, or a URL's
+    name and argument (``"accountability:case_detail 42"``), reversed when the notice is shown.
+    Returns how many.
     """
     rows = [(p, o, kind, message, params or {}, url)
             for p, o, kind, message, params, url in notices if p is not None]

@@ -14,7 +14,7 @@ def _unread(user, person, today):
     if person is None:
         return []
     notices = Notice.objects.visible_to(user).filter(read_at__isnull=True).order_by("-created_at", "-id")[:SHOWN]
-    return [Todo(title=n.message, url=n.url, detail=timezone.localtime(n.created_at).strftime("%Y-%m-%d %H:%M"), key=n.pk)
+    return [Todo(title=n.message, url=n.href, detail=timezone.localtime(n.created_at).strftime("%Y-%m-%d %H:%M"), key=n.pk)
             for n in notices]
 
 
