@@ -25,6 +25,7 @@ PINNED = {
     "/api/findings/{finding_id}/status": {"post"},
     "/api/cases": {"get"},
     "/api/cases/{case_id}": {"get"},
+    "/api/cases/{case_id}/transitions/{name}": {"post"},
 }
 
 

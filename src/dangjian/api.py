@@ -588,6 +588,12 @@ class CaseOut(Schema):
 
 class CaseDetailOut(CaseOut):
     history: list[CaseStepOut]
+    progress: str = Field(description="the paperwork's state (talk_held, evidence_pending …), beside §5's step")
+    transitions: list[str] = Field(description="the human steps the caller may take now (POST …/transitions/{name})")
+
+    @staticmethod
+    def resolve_transitions(obj):
+        return getattr(obj, "transitions", [])
 
     @staticmethod
     def resolve_history(obj):
@@ -626,8 +632,55 @@ def list_cases(request, rule: str = "", step: str = "", status: str = "", org: s
     return qs.order_by("id")
 
 
-@api.get("/cases/{case_id}", response=CaseDetailOut, tags=["失责必问"])
-def get_case(request, case_id: int):
-    """One case with the steps it reached (CONTRACT §5's ``history``, each with its sweep's day)."""
+def _visible_case(request, case_id):
     return get_object_or_404(Case.objects.visible_to(request.user).select_related("person", "org", "unit", "handler"),
                              pk=case_id)
+
+
+def _case_detail(request, case):
+    from dangjian.accountability.workflow import offered
+
+    case.transitions = [t.name for t in offered(request.user, case)]
+    return case
+
+
+@api.get("/cases/{case_id}", response=CaseDetailOut, tags=["失责必问"])
+def get_case(request, case_id: int):
+    """One case with the steps it reached (CONTRACT §5's ``history``, each with its sweep's day) and the human
+    steps the caller may take now."""
+    return _case_detail(request, _visible_case(request, case_id))
+
+
+class CaseStepIn(Schema):
+    """A human step's data, as its form asks it (attachments only through the pages)."""
+
+    on: date | None = Field(None, description="hold_talk, record_criticism: the day")
+    place: str = Field("", description="hold_talk")
+    attendees: str = Field("", description="hold_talk: who attended")
+    content: str = Field("", description="what was said, reported, decided or answered; a reason")
+    account: str = Field("", description="hold_talk: the person's own account (说明/申辩)")
+    promise: str = Field("", description="hold_talk: the rectification promised")
+    decided_by: str = Field("", description="record_criticism: who decided")
+
+
+@api.post("/cases/{case_id}/transitions/{name}", response=CaseDetailOut, tags=["失责必问"])
+def take_case_step(request, case_id: int, name: str, data: CaseStepIn):
+    """Take one human step (hold_talk, report_rectification, accept_evidence, return_evidence, record_criticism,
+    appeal, answer_appeal, escalate, dismiss), as ``transitions`` offers them; checked as the page's form is."""
+    from dangjian.accountability import services as case_services
+    from dangjian.accountability.forms import FORMS
+    from dangjian.accountability.workflow import CASES, WHEN, _message
+
+    case = _visible_case(request, case_id)
+    if name not in FORMS or not CASES[name].permission(request.user, case):
+        raise Http404  # not the caller's step, as on the pages
+    refused = WHEN[name](case)
+    if refused:
+        raise _message(refused) if not isinstance(refused, str) else ValidationError(refused)
+    form = FORMS[name]({k: v.isoformat() if isinstance(v, date) else v for k, v in data.dict().items()
+                        if v not in (None, "")})
+    form.fields.pop("files", None)
+    if not form.is_valid():
+        raise ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
+    case_services.take_step(request.user, case, name, form.cleaned_data)
+    return _case_detail(request, _visible_case(request, case_id))

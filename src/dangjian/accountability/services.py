@@ -207,3 +207,25 @@ def dismiss(user, case, content):
         _notice(case.handler_id, case, "case dismissed", gettext_noop("%(person)s 的问责事项已决定不予问责"),
                 {"person": _name(case)}) if case.handler_id else None) if n])
     return _finish(user, "dismiss", case)
+
+
+def take_step(user, case, name, data, uploads=()):
+    """Take the human step ``name`` on ``case`` with a form's cleaned ``data`` (the pages and the API alike)."""
+    if name == "hold_talk":
+        return hold_talk(user, case, data["on"], data["place"], data["attendees"], data["content"],
+                         data.get("account", ""), data.get("promise", ""), uploads)
+    if name == "report_rectification":
+        return report_rectification(user, case, data["content"], uploads)
+    if name in ("accept_evidence", "return_evidence"):
+        return review_evidence(user, case, name == "accept_evidence", data.get("content", ""))
+    if name == "record_criticism":
+        return record_criticism(user, case, data["decided_by"], data["on"], data["content"], uploads)
+    if name == "appeal":
+        return appeal(user, case, data["content"], uploads)
+    if name == "answer_appeal":
+        return answer_appeal(user, case, data["content"])
+    if name == "escalate":
+        return escalate(user, case, data["content"])
+    if name == "dismiss":
+        return dismiss(user, case, data["content"])
+    raise ValueError(f"no such step: {name}")

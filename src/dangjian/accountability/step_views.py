@@ -38,23 +38,7 @@ def _case(request, pk):
 
 
 def _take(user, case, name, c):
-    uploads = c.get("files") or []
-    if name == "hold_talk":
-        return services.hold_talk(user, case, c["on"], c["place"], c["attendees"], c["content"], c["account"],
-                                  c["promise"], uploads)
-    if name == "report_rectification":
-        return services.report_rectification(user, case, c["content"], uploads)
-    if name in ("accept_evidence", "return_evidence"):
-        return services.review_evidence(user, case, name == "accept_evidence", c["content"])
-    if name == "record_criticism":
-        return services.record_criticism(user, case, c["decided_by"], c["on"], c["content"], uploads)
-    if name == "appeal":
-        return services.appeal(user, case, c["content"], uploads)
-    if name == "answer_appeal":
-        return services.answer_appeal(user, case, c["content"])
-    if name == "escalate":
-        return services.escalate(user, case, c["content"])
-    return services.dismiss(user, case, c["content"])
+    return services.take_step(user, case, name, c, c.get("files") or [])
 
 
 def case_steps(request, pk):
