@@ -88,6 +88,7 @@ PAGES = [
     ("/accountability/cases/", "/accountability/cases/"),
     ("/accountability/cases/?status=open&org=<banner>", "/accountability/cases/?status=open&org={banner}"),
     ("/api/cases", "/api/cases"),
+    ("/todo/", "/todo/"),
 ]
 # Pages whose figures web/cache.py keeps per process until the data changes.
 CACHED = {"/", "/check/", "/check/?rule=visit-overdue", "/accountability/"}
