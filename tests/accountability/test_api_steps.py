@@ -29,8 +29,12 @@ def test_the_handler_records_a_talk_and_the_person_reports_rectification(steps):
     assert body["progress"] == "talk_held" and body["step"] == "reminder_talk" and body["status"] == "open"
     record = CaseRecord.objects.get(case=case)
     assert (record.kind, record.place, record.promise) == ("talk", "旗委二楼会议室", "一周内建立联系点")
+    todo = as_(steps, "a_leader").get("/todo/").content.decode()
+    assert "审核整改材料" not in todo and "进行提醒谈话，督促限期整改" in todo
     r = post(as_(steps, "a_pa1"), case, "report_rectification", {"content": "已建立联系点"})
     assert r.status_code == 200 and json.loads(r.content)["progress"] == "evidence_sent"
+    # The evidence waits for the handler: their to-do list says so.
+    assert "审核整改材料（认可或退回）" in as_(steps, "a_leader").get("/todo/").content.decode()
 
 
 def test_refusals_in_chinese_and_nothing_written(steps):  # noqa: F811

@@ -60,6 +60,13 @@ def _my_cases(user, person, today):
         key=c.pk) for c in cases]
 
 
+def _handler_task(case):
+    """What the handler does next: review the evidence sent, or hold the step's talk."""
+    if case.progress == "evidence_sent":
+        return gettext("审核整改材料（认可或退回）")
+    return gettext(HANDLER_STEP.get(case.step, ""))
+
+
 def _to_handle(user, person, today):
     if person is None:
         return []
@@ -68,7 +75,7 @@ def _to_handle(user, person, today):
     return [Todo(
         title=gettext("%(who)s：%(rule)s") % {"who": c.person.name if c.person else _where(c), "rule": _title(c.rule)},
         url=_url(c), due=c.deadline,
-        detail=gettext(HANDLER_STEP.get(c.step, "")) + (f" · {_where(c)}" if c.person and _where(c) else ""),
+        detail=_handler_task(c) + (f" · {_where(c)}" if c.person and _where(c) else ""),
         key=c.pk) for c in cases]
 
 
