@@ -43,3 +43,41 @@ def test_many_rows_split_into_statements():
     insert_rows(TierRating, ["organization_id", "tier", "rated_on"], rows)
     assert TierRating.objects.filter(organization=root).count() == 4500
     assert TierRating.objects.order_by("rated_on").last().rated_on == rows[-1][2]
+
+
+def test_json_values_and_awkward_text_round_trip():
+    # On PostgreSQL the rows travel as one JSON document: quotes, backslashes, braces, commas and
+    # non-BMP characters come back as they went in, a dict stays a dict, NULL stays NULL.
+    from dangjian.notices.models import Notice
+
+    person = Person.objects.create(code="P1", name="张三")
+    awkward = 'a "quoted" \\ back,slash {brace} 𠀀 \'single\' %s %(x)s'
+    insert_rows(Notice, ["person_id", "organization_id", "kind", "text", "params", "url"], [
+        (person.pk, None, "k", awkward, {"rule": awkward, "n": 3, "list": [1, None]}, ""),
+        (person.pk, None, "k", "plain", {}, "/x/"),
+    ])
+    by_text = {n.text: n for n in Notice.objects.all()}
+    assert by_text[awkward].params == {"rule": awkward, "n": 3, "list": [1, None]}
+    assert by_text[awkward].organization_id is None and by_text["plain"].params == {}
+    assert Notice.objects.filter(params__n=3).count() == 1
+
+
+def test_rows_table_feeds_an_update():
+    from django.db import connection
+
+    from dangjian.workbook.bulk import rows_table
+
+    root = Tree().org("R", kind="党委")
+    ids = insert_rows(TierRating, ["organization_id", "tier", "rated_on"],
+                      [(root.pk, "advanced", date(2020, 1, i)) for i in (1, 2, 3)], returning=True)
+    ids.sort()
+    table = TierRating._meta.db_table
+    source, params = rows_table([("id", "bigint"), ("tier", "text"), ("rated_on", "date")],
+                                [(ids[0], "weak", date(2021, 5, 6)), (ids[1], 'it\'s "odd"', date(2021, 12, 31))])
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET tier = v.tier, rated_on = v.rated_on FROM {source} WHERE {table}.id = v.id",
+                       params)
+    got = dict(TierRating.objects.values_list("id", "tier"))
+    assert got == {ids[0]: "weak", ids[1]: 'it\'s "odd"', ids[2]: "advanced"}
+    assert TierRating.objects.get(pk=ids[1]).rated_on == date(2021, 12, 31)
+    assert TierRating.objects.filter(rated_on__gte=date(2021, 6, 1)).count() == 1

@@ -22,6 +22,7 @@ from dangjian.compliance.rules import run_check
 from dangjian.contacts.models import ContactLink
 from dangjian.people.models import PostRole
 from dangjian.people.queries import Chain, active_on
+from dangjian.workbook.bulk import insert_rows, rows_table
 
 from .models import Case, CaseStatus, CaseStep, CaseStepReached, Sweep
 
@@ -251,23 +252,6 @@ def _iso(day):
     return day.isoformat() if day is not None else None
 
 
-def _rows_sql(columns, rows):
-    """(FROM-clause SQL, params): ``rows`` (lists, in the order of ``columns`` = [(name, pg type)]) as a table ``v``.
-
-    The rows travel as one array per column (PostgreSQL ``unnest``) or one JSON text (SQLite
-    ``json_each``), so a statement carries thousands of them with two parameters, not one per value.
-    """
-    import json
-
-    names = ", ".join(name for name, _ in columns)
-    if connection.vendor == "postgresql":
-        arrays = ", ".join(f"%s::{kind}[]" for _, kind in columns)
-        return f"unnest({arrays}) AS v({names})", [list(col) for col in zip(*rows)] if rows else [[]] * len(columns)
-    picks = ", ".join(f"json_extract(value, '$[{i}]') AS {name}" for i, (name, _) in enumerate(columns))
-    data = [[_iso(x) if isinstance(x, date) else x for x in row] for row in rows]
-    return f"(SELECT {picks} FROM json_each(%s)) AS v", [json.dumps(data)]
-
-
 def _update_cases(cases):
     """Write the changed columns of many cases in one UPDATE … FROM.
 
@@ -277,7 +261,7 @@ def _update_cases(cases):
     if not cases:
         return
     table = Case._meta.db_table
-    source, params = _rows_sql(
+    source, params = rows_table(
         [("id", "bigint"), ("status", "text"), ("step", "text"), ("deadline", "date"), ("closed_on", "date"),
          ("handler_id", "bigint")],
         [(c.pk, c.status, c.step, c.deadline, c.closed_on, c.handler_id) for c in cases])
@@ -288,32 +272,18 @@ def _update_cases(cases):
 
 
 def _insert_cases(cases, day):
-    """Insert the new cases in one INSERT … SELECT, then read back their ids by key (one open case per key)."""
-
-    if not cases:
-        return
-    table = Case._meta.db_table
-    columns = [("key", "text"), ("rule", "text"), ("person_id", "bigint"), ("org_id", "bigint"), ("unit_id", "bigint"),
-               ("handler_id", "bigint"), ("status", "text"), ("step", "text"), ("opened_on", "date"),
-               ("deadline", "date")]
-    source, params = _rows_sql(columns, [(c.key, c.rule, c.person_id, c.org_id, c.unit_id, c.handler_id, c.status,
-                                          c.step, c.opened_on, c.deadline) for c in cases])
-    names = ", ".join(name for name, _ in columns)
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {source}", params)
+    """Insert the new cases, then read back their ids by key (one open case per key)."""
+    insert_rows(Case, ["key", "rule", "person_id", "org_id", "unit_id", "handler_id", "status", "step", "opened_on",
+                       "deadline"],
+                [(c.key, c.rule, c.person_id, c.org_id, c.unit_id, c.handler_id, c.status, c.step, c.opened_on,
+                  c.deadline) for c in cases])
     ids = dict(Case.objects.filter(status=CaseStatus.OPEN, opened_on=day).values_list("key", "id").order_by())
     for c in cases:
         c.pk = ids[c.key]
 
 
 def _insert_history(reached, day, sweep_id):
-    if not reached:
-        return
-    table = CaseStepReached._meta.db_table
-    source, params = _rows_sql([("case_id", "bigint"), ("step", "text")], [(c.pk, step) for c, step in reached])
-    with connection.cursor() as cursor:
-        cursor.execute(f'INSERT INTO {table} (case_id, step, "on", sweep_id) SELECT case_id, step, %s, %s FROM {source}',
-                       [day, sweep_id, *params])
+    insert_rows(CaseStepReached, ["case_id", "step", "on", "sweep_id"], [(c.pk, step, day, sweep_id) for c, step in reached])
 
 
 def _counts(counts, violations, open_now):

@@ -82,7 +82,8 @@ class Case(models.Model):
 
     key = models.CharField(_("违规键"), max_length=400)  # Violation.key: rule|person|org
     rule = models.CharField(_("规则"), max_length=64)
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True, blank=True,
+    # person and handler: no index of their own, (person, status) and (handler, status) lead with them.
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True, blank=True, db_index=False,
                                related_name="cases", verbose_name=_("责任人"))
     org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, null=True, blank=True,
                             related_name="cases", verbose_name=_("涉及组织"))
@@ -90,7 +91,7 @@ class Case(models.Model):
     # when it opened. Scopes (--org, the policy) read it through the path index.
     unit = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, null=True, blank=True,
                              related_name="unit_cases", verbose_name=_("所属单位"))
-    handler = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, blank=True,
+    handler = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, blank=True, db_index=False,
                                 related_name="handled_cases", verbose_name=_("处理人"))
     status = models.CharField(_("状态"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     step = models.CharField(_("问责步骤"), max_length=16, choices=CaseStep.choices, default=CaseStep.REMINDER_TALK)

@@ -12,7 +12,8 @@ from dangjian.records.querysets import ScopedManager
 
 
 class Notice(models.Model):
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="notices",
+    # No index of its own: (person, read_at) leads with it.
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="notices", db_index=False,
                                verbose_name=_("人员"))
     organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, null=True, blank=True,
                                      related_name="+", verbose_name=_("组织"))
