@@ -35,8 +35,16 @@ def field_text(field):
 
 
 def changes(event):
-    """[(field label, before text, after text, changed)] in a stable order."""
+    """[(field label, before text, after text, changed)] in a stable order.
+
+    An event seen from a record it only touched (``event.touched_only``, set by
+    ``ui.generic.audit_for``) shows the fields its action registered as its summary.
+    """
     before, after = event.before or {}, event.after or {}
+    if getattr(event, "touched_only", False):
+        keep = registry.summary_fields(event.action)
+        before = {k: v for k, v in before.items() if k in keep} if isinstance(before, dict) else {}
+        after = {k: v for k, v in after.items() if k in keep} if isinstance(after, dict) else {}
     if not isinstance(before, dict) or not isinstance(after, dict):
         return [(gettext("内容"), value_text("", before), value_text("", after), before != after)]
     rows = []

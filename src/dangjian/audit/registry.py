@@ -12,6 +12,7 @@ LOGIN_ACTIONS = ("user logged in", "user login failed", "user logged out")
 _ACTIONS = {}  # name -> label (lazy, Chinese msgid)
 _FIELDS = {}  # field name -> label
 _VALUES = {}  # field name -> {stored value: label}
+_SUMMARIES = {}  # action -> the fields shown on the page of a record the event touched, not its own
 
 
 def register_action(name, label):
@@ -21,6 +22,17 @@ def register_action(name, label):
 def register_actions(actions):
     for name, label in actions.items():
         register_action(name, label)
+
+
+def register_summary(action, fields):
+    """The fields of ``action``'s events worth showing on the page of a record the event touched
+    but is not about (a sweep seen from one of its cases: its day, not the whole tree's counts).
+    Unregistered: such a page shows the event's name only."""
+    _SUMMARIES[action] = tuple(fields)
+
+
+def summary_fields(action):
+    return _SUMMARIES.get(action, ())
 
 
 def register_fields(fields, values=None):
