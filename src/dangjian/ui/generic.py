@@ -68,6 +68,7 @@ def audit_for(obj=None, organization=None, related=(), limit=50, viewer=None):
     """
     from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 
+    from dangjian.audit import registry
     from dangjian.audit.models import AuditEvent, AuditObject
 
     direct = Q(pk__in=[])
@@ -87,7 +88,11 @@ def audit_for(obj=None, organization=None, related=(), limit=50, viewer=None):
     if viewer is not None:
         events = events.filter(Q(pk__in=AuditEvent.objects.visible_to(viewer).values("pk"))
                                | Q(organization__isnull=True))
-    return events.select_related("actor", "actor__profile__person")[:limit]
+    events = list(events.select_related("actor", "actor__profile__person")[:limit])
+    names = registry.names_for(events)  # the codes they hold, by name: a query per kind of code
+    for event in events:
+        event.names = names
+    return events
 
 
 # ------------------------------------------------------------------ writes: NetBox's ObjectEditView, small
