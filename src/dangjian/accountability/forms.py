@@ -57,7 +57,7 @@ class StepForm(forms.Form):
     def clean_files(self):
         uploads = self.cleaned_data.get("files") or []
         try:
-            attachments.validate(uploads)
+            attachments.UPLOADS.validate(uploads)
         except forms.ValidationError as exc:
             raise forms.ValidationError([error_text(e) for e in exc.error_list])
         return uploads

@@ -81,7 +81,7 @@ class ActivityForm(forms.Form):
         """
         photos = self.cleaned_data.get("photos") or []
         try:
-            photo_files.validate(photos)
+            photo_files.UPLOADS.validate(photos)
         except forms.ValidationError as exc:
             raise forms.ValidationError([error_text(e) for e in exc.error_list])
         return photos
