@@ -170,6 +170,19 @@ def test_a_file_that_is_no_photo_or_pdf_is_refused_by_name(steps):
     assert not CaseRecord.objects.exists() and not CaseAttachment.objects.exists()
 
 
+def test_attachments_are_limited_in_size_and_number_in_their_own_words(steps):
+    """The upload check is shared with activity photos (records.uploads); an attachment's limits say 附件, not 照片."""
+    big = SimpleUploadedFile("扫描件.pdf", PDF + b"\x00" * (10 * 1024 * 1024))
+    r = as_(steps, "a_leader").post(url(steps.case, "hold_talk"), {**TALK, "files": [big]})
+    assert r.status_code == 200 and "附件“扫描件.pdf”超过 10 MB，无法上传" in r.content.decode()
+    ten = [SimpleUploadedFile(f"p{i}.png", PNG) for i in range(10)]
+    r = as_(steps, "a_leader").post(url(steps.case, "hold_talk"), {**TALK, "files": ten})
+    assert r.status_code == 200 and "每次最多上传 9 个附件，本次选择了 10 个" in r.content.decode()
+    assert not CaseRecord.objects.exists() and not CaseAttachment.objects.exists()
+    nine = [SimpleUploadedFile(f"p{i}.png", PNG) for i in range(9)]
+    assert talk(steps, steps.case, files=nine).records.get().attachments.count() == 9
+
+
 # ----- rectification reported, reviewed ------------------------------------------------------------
 def test_evidence_sent_back_then_accepted_each_said_to_whom_it_concerns(steps):
     case = talk(steps, steps.case)

@@ -29,6 +29,7 @@ AVIF = b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miaf" + b"\x00" * 32
 AVIF_MIF1 = b"\x00\x00\x00\x18ftypmif1\x00\x00\x00\x00avifmif1" + b"\x00" * 32
 GIF = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"
 EVIL = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n"  # a case's attachment may be one; a photo may not
 HTML = b"<!doctype html><script>fetch('/api/links').then(r => r.text()).then(alert)</script>"
 
 
@@ -58,10 +59,11 @@ def messages_of(response):
 # ----- 1. photos: the bytes decide ----------------------------------------------------------------------
 @pytest.mark.parametrize("content, kind", [
     (PNG, "image/png"), (JPEG, "image/jpeg"), (WEBP, "image/webp"), (HEIC, "image/heic"), (HEIF, "image/heif"),
-    (GIF, None), (EVIL, None), (HTML, None), (AVIF, None), (AVIF_MIF1, None), (b"", None), (b"\x89PNG b", None),
+    (GIF, None), (EVIL, None), (HTML, None), (AVIF, None), (AVIF_MIF1, None), (PDF, None), (b"", None),
+    (b"\x89PNG b", None),
 ])
 def test_a_photo_is_what_its_bytes_say(content, kind):
-    found = photos.sniff(content)
+    found = photos.UPLOADS.sniff(content)
     assert (found.content_type if found else None) == kind
 
 
@@ -124,6 +126,14 @@ def test_photos_are_limited_in_size_and_number(world):
     r = c.post("/activities/new/", visit(photos=nine))
     assert r.status_code == 302
     assert ActivityPhoto.objects.count() == photos.MAX_COUNT
+
+
+def test_a_pdf_is_no_photo(world):
+    """The upload check is shared with a case's attachments (records.uploads), which take PDFs; photos do not."""
+    c = client_for(world.users["a_leader"])
+    r = c.post("/activities/new/", visit(photos=[upload("纪要.pdf", PDF, "application/pdf")]))
+    assert r.status_code == 200 and "“纪要.pdf”不是可接受的照片" in r.content.decode()
+    assert not Activity.objects.filter(content="入户走访").exists() and not ActivityPhoto.objects.exists()
 
 
 def test_the_service_checks_photos_whoever_calls_it(world):

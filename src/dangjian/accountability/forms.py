@@ -8,34 +8,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.ui.generic import error_text
+from dangjian.ui.forms import DateInput, MultipleFileField
 
 from . import attachments
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class AttachmentsField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", _("可选：照片（JPEG、PNG、WebP、HEIC）或 PDF，每个不超过 10 MB，最多 9 个"))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
+def _files(label):
+    return MultipleFileField(label=label, required=False, uploads=attachments.UPLOADS, accept="image/*,application/pdf",
+                             help_text=_("可选：照片（JPEG、PNG、WebP、HEIC）或 PDF，每个不超过 10 MB，最多 9 个"))
 
 
 def _text(label, rows=4, **kwargs):
@@ -43,7 +23,7 @@ def _text(label, rows=4, **kwargs):
 
 
 class StepForm(forms.Form):
-    """Names the fields the table requires (for the asterisk) and checks the files by their bytes."""
+    """Names the fields the table requires (for the asterisk); the files are checked by their bytes (``_files``)."""
 
     required_fields = ()
 
@@ -53,14 +33,6 @@ class StepForm(forms.Form):
             self.fields[name].widget.attrs["required"] = True
         if "on" in self.fields:
             self.fields["on"].initial = timezone.localdate()
-
-    def clean_files(self):
-        uploads = self.cleaned_data.get("files") or []
-        try:
-            attachments.validate(uploads)
-        except forms.ValidationError as exc:
-            raise forms.ValidationError([error_text(e) for e in exc.error_list])
-        return uploads
 
 
 class TalkForm(StepForm):
@@ -72,13 +44,13 @@ class TalkForm(StepForm):
     content = _text(_("谈话内容"), rows=5)
     account = _text(_("本人说明或申辩"))
     promise = _text(_("整改承诺"))
-    files = AttachmentsField(label=_("附件（谈话记录、照片）"))
+    files = _files(_("附件（谈话记录、照片）"))
 
 
 class EvidenceForm(StepForm):
     required_fields = ("content",)
     content = _text(_("整改情况"), rows=5)
-    files = AttachmentsField(label=_("整改证明材料"))
+    files = _files(_("整改证明材料"))
 
 
 class AcceptForm(StepForm):
@@ -95,13 +67,13 @@ class CriticismForm(StepForm):
     decided_by = forms.CharField(label=_("作出决定的组织或人员"), required=False, max_length=200)
     on = forms.DateField(label=_("决定日期"), required=False, widget=DateInput())
     content = _text(_("批评教育的内容"), rows=5)
-    files = AttachmentsField(label=_("附件（决定书）"))
+    files = _files(_("附件（决定书）"))
 
 
 class AppealForm(StepForm):
     required_fields = ("content",)
     content = _text(_("申诉理由"), rows=5)
-    files = AttachmentsField(label=_("附件"))
+    files = _files(_("附件"))
 
 
 class AnswerForm(StepForm):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop
 
 from dangjian.accounts.policy import ensure
 from dangjian.notices.services import notify
+from dangjian.records.uploads import display_name, stored_name
 
 from . import attachments as files
 from .ladder import DEFAULTS, SWEEP_LOCK
@@ -43,7 +44,7 @@ def _hold_sweep_lock():
 
 def _check_files(uploads):
     try:
-        return files.validate(uploads)
+        return files.UPLOADS.validate(uploads)
     except ValidationError as exc:
         raise ValidationError({"files": exc.error_list})
 
@@ -53,8 +54,8 @@ def _record(user, case, kind, uploads=(), kinds=(), **fields):
     fields.setdefault("on", today)
     row = CaseRecord.objects.create(case=case, kind=kind, step=case.step, author=user, recorded_on=today, **fields)
     for upload, kind_of in zip(uploads, kinds):
-        stored = CaseAttachment(record=row, name=files.photos.display_name(upload), size=upload.size or 0)
-        stored.file.save(files.stored_name(kind_of), upload, save=True)  # a generated name, never the upload's
+        stored = CaseAttachment(record=row, name=display_name(upload), size=upload.size or 0)
+        stored.file.save(stored_name(kind_of), upload, save=True)  # a generated name, never the upload's
     return row
 
 

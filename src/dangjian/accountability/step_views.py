@@ -97,7 +97,7 @@ def attachment(request, pk):
         handle = found.file.open("rb")
     except FileNotFoundError:
         raise Http404
-    kind = files.sniff_file(handle)
+    kind = files.UPLOADS.sniff_file(handle)
     if kind is None:
         response = FileResponse(handle, as_attachment=True, filename=f"attachment-{found.pk}.bin",
                                 content_type="application/octet-stream")

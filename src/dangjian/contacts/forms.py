@@ -4,35 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.orgs.models import Organization
 from dangjian.people.models import Person
-from dangjian.ui.generic import error_text
+from dangjian.ui.forms import DateInput, MultipleFileField
 from dangjian.ui.pickers import OrganizationChoiceField, PersonChoiceField
 from dangjian.ui.labels import translated_choices
 
 from . import photos as photo_files
 from .models import ActivityKind, LinkKind
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleImageField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 class LinkForm(forms.Form):
@@ -64,24 +41,14 @@ class ActivityForm(forms.Form):
     date = forms.DateField(label=_("活动日期"), widget=DateInput())
     kind = forms.ChoiceField(label=_("活动类型"), choices=translated_choices(ActivityKind.choices))
     content = forms.CharField(label=_("内容"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    photos = MultipleImageField(label=_("照片"), required=False)
+    # Photos are what their bytes say (contacts.photos), whatever the browser claims. The dates and
+    # the content are checked by the service (contacts.services.log_activity), for the API as for
+    # this form; the photos are checked here too, to name the bad files before anything else.
+    photos = MultipleFileField(label=_("照片"), required=False, uploads=photo_files.UPLOADS, accept="image/*",
+                               capture="environment")
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = Person.objects.visible_to(scope.user)
         self.fields["organization"].queryset = Organization.objects.visible_to(scope.user)
         self.fields["date"].initial = timezone.localdate()
-
-    def clean_photos(self):
-        """Photos are what their bytes say (contacts.photos), whatever the browser claims.
-
-        The dates and the content are checked by the service (contacts.services.log_activity),
-        for the API as for this form; the photos are checked here too, to name the bad files
-        before anything else is looked at.
-        """
-        photos = self.cleaned_data.get("photos") or []
-        try:
-            photo_files.validate(photos)
-        except forms.ValidationError as exc:
-            raise forms.ValidationError([error_text(e) for e in exc.error_list])
-        return photos

@@ -15,6 +15,7 @@ from dangjian.accounts.policy import allows, allows_at, ensure
 from dangjian.audit.services import record
 from dangjian.records.locks import serialize
 from dangjian.records.tenure import ends_before_start
+from dangjian.records.uploads import stored_name
 
 from . import photos as photo_files
 from .models import Activity, ActivityPhoto, ContactLink
@@ -134,7 +135,7 @@ def log_activity(user, person, organization, date, kind, content="", photos=()):
     photos = list(photos or ())
     _check_activity(date, content)
     try:
-        kinds = photo_files.validate(photos)
+        kinds = photo_files.UPLOADS.validate(photos)
     except ValidationError as exc:
         raise ValidationError({"photos": exc.error_list})
     activity = Activity.objects.create(person=person, organization=organization, date=date, kind=kind,
@@ -143,7 +144,7 @@ def log_activity(user, person, organization, date, kind, content="", photos=()):
     for photo, photo_kind in zip(photos, kinds):
         stored = ActivityPhoto(activity=activity)
         # Saved under a generated name with the extension the bytes call for (never the upload's name).
-        stored.image.save(photo_files.stored_name(photo_kind), photo, save=True)
+        stored.image.save(stored_name(photo_kind), photo, save=True)
     record("activity logged", actor=user, obj=activity, organization=organization,
            after={"person": person.code, "organization": organization.code, "date": date.isoformat(),
                   "kind": kind, "content": content, "photos": len(photos)})

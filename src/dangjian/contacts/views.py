@@ -224,7 +224,7 @@ def activity_photo(request, pk):
         handle = photo.image.open("rb")
     except FileNotFoundError:
         raise Http404
-    kind = photo_files.sniff_file(handle)
+    kind = photo_files.UPLOADS.sniff_file(handle)
     services.photo_downloaded(request.user, photo)
     if kind is None:
         response = FileResponse(handle, as_attachment=True, filename=f"photo-{photo.pk}.bin",

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.ui.forms import DateInput
 from dangjian.ui.generic import ScopedForm
 from dangjian.ui.labels import translated_choices
 from dangjian.ui.pickers import OrganizationChoiceField
@@ -10,13 +11,6 @@ from .models import Domain, OrgKind, Tier
 
 # An organization is added or moved under a committee or a general branch, never under a 党支部.
 PARENT_KINDS = ",".join(k for k in OrgKind.values if k != OrgKind.BRANCH)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _domains():

@@ -2,8 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.orgs.forms import DateInput
 from dangjian.orgs.models import OrgKind
+from dangjian.ui.forms import DateInput
 from dangjian.ui.generic import ScopedForm
 from dangjian.ui.labels import translated_choices
 from dangjian.ui.pickers import OrganizationChoiceField, PersonChoiceField

@@ -2,8 +2,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.contacts.forms import DateInput
+from dangjian.ui.forms import DateInput
 from dangjian.ui.pickers import OrganizationChoiceField, TeamChoiceField, bind_pickers
+
 
 class ProblemForm(forms.Form):
     organization = OrganizationChoiceField(label=_("发现问题的组织"))

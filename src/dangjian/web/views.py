@@ -1,7 +1,7 @@
 """The dashboard (首页): the user's scope at a glance; every figure clicks through."""
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_not_required
@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, gettext_noop, pgettext
 
+from dangjian.accountability.queries import month_starts
 from dangjian.accounts.models import Role
 from dangjian.accounts.scope import Scope
 from dangjian.compliance.rules import run_check
@@ -43,15 +44,6 @@ def page_roots(request):
         return Scope.of(request.user).page_roots(request.GET.get("org"))
     except LookupError:
         raise Http404
-
-
-def _month_starts(end, months=12):
-    first = end.replace(day=1)
-    starts = []
-    for _ in range(months):
-        starts.append(first)
-        first = (first - timedelta(days=1)).replace(day=1)
-    return list(reversed(starts))
 
 
 def dashboard(request):
@@ -119,7 +111,7 @@ def dashboard_figures(roots, as_of):
     tiers_then = tier_distribution(path, year_start)
     transitions = tier_transitions(path, year_start, as_of)
 
-    months = _month_starts(as_of)
+    months = month_starts(as_of)
     visits = Activity.objects.filter(date__gte=months[0], date__lte=as_of)
     if path is not None:
         visits = visits.filter(subtrees_of(path, "organization__path"))
