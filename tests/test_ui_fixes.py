@@ -268,3 +268,18 @@ def test_the_one_contact_point_is_filled_in(world):
     world.link("PA", "A1T", "联系点", start="2026-01-01")
     assert chosen("/activities/new/") == ""
     assert chosen("/activities/new/?org=A1T") == "A1T"
+
+
+# 4c. The kit's field honours the widget's own settings: a file input's kinds, a textarea's size and limit.
+def test_the_field_template_keeps_the_widgets_settings():
+    from django import forms
+    from django.template.loader import render_to_string
+
+    from dangjian.contacts.forms import ActivityForm
+    from dangjian.problems.forms import ReopenForm
+
+    html = render_to_string("ui/_field.html", {"field": ReopenForm()["reason"]})
+    assert 'rows="2"' in html and 'maxlength="2000"' in html
+    photos = render_to_string("ui/_field.html", {"field": ActivityForm.base_fields["photos"].get_bound_field(
+        forms.Form(), "photos")})
+    assert 'accept="image/*"' in photos and "capture" not in photos  # a phone offers camera and album

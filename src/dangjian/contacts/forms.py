@@ -44,8 +44,8 @@ class ActivityForm(forms.Form):
     # Photos are what their bytes say (contacts.photos), whatever the browser claims. The dates and
     # the content are checked by the service (contacts.services.log_activity), for the API as for
     # this form; the photos are checked here too, to name the bad files before anything else.
-    photos = MultipleFileField(label=_("照片"), required=False, uploads=photo_files.UPLOADS, accept="image/*",
-                               capture="environment")
+    # No ``capture``: a phone offers its camera and its album both (the photo may be taken before).
+    photos = MultipleFileField(label=_("照片"), required=False, uploads=photo_files.UPLOADS, accept="image/*")
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)

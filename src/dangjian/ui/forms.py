@@ -25,13 +25,12 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     """Any number of files (a list, maybe empty), each one what ``uploads`` accepts by its bytes.
 
-    ``accept`` (and ``capture``, "environment" for the phone's back camera) go to the input; a
+    ``accept`` goes to the input (no ``capture``: a phone then offers its camera and its album); a
     refused file is named in the page's language (the messages are msgids, ``error_text``).
     """
 
-    def __init__(self, *args, uploads, accept, capture=None, **kwargs):
-        attrs = {"accept": accept, **({"capture": capture} if capture else {})}
-        kwargs.setdefault("widget", MultipleFileInput(attrs=attrs))
+    def __init__(self, *args, uploads, accept, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept}))
         self.uploads = uploads
         super().__init__(*args, **kwargs)
 
