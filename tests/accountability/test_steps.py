@@ -391,3 +391,14 @@ def test_the_steps_speak_english_from_the_switcher(steps):
     assert "Enter the place of the talk" in r.content.decode()
     page = c.get(url(steps.case)).content.decode()
     assert "Nothing recorded yet" in page and "Record the talk" in page
+
+
+def test_the_forms_fill_in_who_the_case_already_names(steps):
+    # The talk is the handler's with the case's person; the 批评教育 is decided by the handler.
+    case = steps.case
+    page = as_(steps, "a_leader").get(url(case, "hold_talk")).content.decode()
+    names = f"{case.handler.name}、{case.person.name}"
+    assert re.search(r'name="attendees" [^>]*value="%s"' % re.escape(names), page)
+    case = to_criticism(steps, case)
+    page = as_(steps, "a_admin").get(url(case, "record_criticism")).content.decode()
+    assert re.search(r'name="decided_by" [^>]*value="%s"' % re.escape(case.handler.name), page)

@@ -94,3 +94,14 @@ class DismissForm(StepForm):
 FORMS = {"hold_talk": TalkForm, "report_rectification": EvidenceForm, "accept_evidence": AcceptForm,
          "return_evidence": ReturnForm, "record_criticism": CriticismForm, "appeal": AppealForm,
          "answer_appeal": AnswerForm, "escalate": EscalateForm, "dismiss": DismissForm}
+
+
+def initial_for(name, case):
+    """What the system already knows, filled in: a talk is the handler's with the case's person,
+    a 批评教育 is decided by the handler (both may be changed)."""
+    people = [p.name for p in (case.handler, case.person) if p is not None]
+    if name == "hold_talk" and people:
+        return {"attendees": "、".join(dict.fromkeys(people))}
+    if name == "record_criticism" and case.handler is not None:
+        return {"decided_by": case.handler.name}
+    return {}

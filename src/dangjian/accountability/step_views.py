@@ -15,7 +15,7 @@ from django.utils.translation import gettext, gettext_noop
 from dangjian.ui.generic import apply_errors, error_text
 
 from . import attachments as files, services
-from .forms import FORMS
+from .forms import FORMS, initial_for
 from .models import Case, CaseAttachment
 from .workflow import CASES, WHEN, _message
 
@@ -59,7 +59,8 @@ def case_step(request, pk, name):
     if not transition.permission(request.user, case):
         raise Http404  # not this user's step: nothing to show (and the POST writes nothing)
     posted = request.method == "POST"
-    form = FORMS[name](request.POST if posted else None, request.FILES if posted else None)
+    form = FORMS[name](request.POST if posted else None, request.FILES if posted else None,
+                       initial=initial_for(name, case))
     if request.method != "POST":
         refused = WHEN[name](case)
         if refused or case.progress not in transition.source:
