@@ -252,3 +252,19 @@ def test_the_committees_cost_one_query_whatever_the_rows(world, tree):
     assert queries() == before
     html = c.get("/check/").content.decode()
     assert html.count("甲镇党委</a> 委员") >= 5
+
+
+# 4b. A person with one contact point today finds it filled in; with two, neither; a link's own ?org wins.
+def test_the_one_contact_point_is_filled_in(world):
+    def chosen(url):
+        html = page(world, "a_leader", url)
+        return re.search(r'name="organization" value="([^"]*)"', html).group(1)
+
+    from dangjian.contacts.models import ContactLink
+
+    ContactLink.objects.filter(person__code="PA").delete()
+    world.link("PA", "A1S", "联系点", start="2026-01-01")
+    assert chosen("/activities/new/") == "A1S"
+    world.link("PA", "A1T", "联系点", start="2026-01-01")
+    assert chosen("/activities/new/") == ""
+    assert chosen("/activities/new/?org=A1T") == "A1T"

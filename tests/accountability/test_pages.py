@@ -306,6 +306,11 @@ def test_the_case_page_says_what_who_when_and_its_history(cases):
     assert "2026-09-01 问责巡检" in body  # each step with its sweep
     assert 'data-testid="timeline-closed"' in body and "2026-11-10" in body
     assert "失责问责巡检" in body  # the sweeps' audit events tied to the case
+    # … each with its day, not the whole tree's counts (which belong on the sweep's own record).
+    audit = body[body.index('data-testid="audit"'):]
+    for day in [*case.history.values_list("on", flat=True), case.closed_on]:
+        assert day.isoformat() in audit
+    assert "违规条数" not in audit and "整改中事项" not in audit
     open_case = Case.objects.filter(status="open", deadline__gte=TODAY).first()
     if open_case is not None:
         body = c.get(f"/accountability/cases/{open_case.pk}/").content.decode()

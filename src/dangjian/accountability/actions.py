@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
-from dangjian.audit.registry import register_actions, register_fields
+from dangjian.audit.registry import register_actions, register_fields, register_summary
 
 from .models import CaseProgress, CaseStep
 
@@ -28,3 +28,6 @@ register_fields(
     # "status" keeps the labels of the other apps' values (a case's are §5's codes: open, rectified, lapsed)
     values={"step": dict(CaseStep.choices), "progress": dict(CaseProgress.choices)},
 )
+
+# On a case's page, a sweep that touched it says which day it was, not the whole tree's counts.
+register_summary("accountability swept", ["on"])

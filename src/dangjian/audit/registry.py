@@ -12,6 +12,8 @@ LOGIN_ACTIONS = ("user logged in", "user login failed", "user logged out")
 _ACTIONS = {}  # name -> label (lazy, Chinese msgid)
 _FIELDS = {}  # field name -> label
 _VALUES = {}  # field name -> {stored value: label}
+_NAMERS = {}  # field name -> fn(codes) -> {code: name}: a code stored in an event, shown by its name
+_SUMMARIES = {}  # action -> the fields shown on the page of a record the event touched, not its own
 
 
 def register_action(name, label):
@@ -21,6 +23,17 @@ def register_action(name, label):
 def register_actions(actions):
     for name, label in actions.items():
         register_action(name, label)
+
+
+def register_summary(action, fields):
+    """The fields of ``action``'s events worth showing on the page of a record the event touched
+    but is not about (a sweep seen from one of its cases: its day, not the whole tree's counts).
+    Unregistered: such a page shows the event's name only."""
+    _SUMMARIES[action] = tuple(fields)
+
+
+def summary_fields(action):
+    return _SUMMARIES.get(action, ())
 
 
 def register_fields(fields, values=None):
@@ -48,3 +61,21 @@ def field_label(name):
 
 def value_label(field, value):
     return _VALUES.get(field, {}).get(value)
+
+
+def register_names(namers):
+    """``namers``: {field name: fn(set of codes) -> {code: name}}, one query for all the codes a page shows
+    (events store a person's or an organization's code, which stays exact when the name changes)."""
+    _NAMERS.update(namers)
+
+
+def names_for(events):
+    """{field: {code: name}} for the codes ``events`` hold in the fields with a namer: a query per field."""
+    wanted = {}
+    for event in events:
+        for side in (event.before, event.after):
+            if isinstance(side, dict):
+                for field, value in side.items():
+                    if field in _NAMERS and isinstance(value, str) and value:
+                        wanted.setdefault(field, set()).add(value)
+    return {field: _NAMERS[field](codes) for field, codes in wanted.items()}

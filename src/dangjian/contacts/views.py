@@ -140,8 +140,15 @@ def activity_new(request):
     if person is None and not may(request.user, "add", Activity):
         messages.error(request, gettext("您的账户没有对应的人员，无法记录活动"))
         return redirect("web:home")
+    today = timezone.localdate()  # the quick links: only the links that hold today
+    linked = (ContactLink.objects.filter(person=person)
+              .filter(Q(start_date__isnull=True) | Q(start_date__lte=today))
+              .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+              .select_related("organization").order_by("organization__name"))
+    # A person with one contact point today goes there: it is filled in (the quick links offer the others).
+    org = request.GET.get("org", "") or (linked[0].organization.code if len(linked) == 1 else "")
     form = ActivityForm(request.POST or None, request.FILES or None, scope=scope,
-                        initial={"organization": request.GET.get("org", ""), "person": person})
+                        initial={"organization": org, "person": person})
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         person = c["person"]
@@ -156,11 +163,6 @@ def activity_new(request):
             messages.success(request, gettext("已记录活动：%(org)s %(date)s") % {"org": c["organization"].name,
                                                                               "date": c["date"]})
             return redirect("people:person_detail", person.code)
-    today = timezone.localdate()  # the quick links: only the links that hold today
-    linked = (ContactLink.objects.filter(person=person)
-              .filter(Q(start_date__isnull=True) | Q(start_date__lte=today))
-              .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-              .select_related("organization").order_by("organization__name"))
     return render(request, "contacts/activity_form.html", {"form": form, "person": person, "linked": linked,
                                                            "own": person == scope.person})
 

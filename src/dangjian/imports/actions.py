@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
-from dangjian.audit.registry import register_actions, register_fields
+from dangjian.audit.registry import register_actions, register_fields, register_summary
 
 from .models import ImportRun
 
@@ -14,3 +14,6 @@ register_actions({
 })
 register_fields({"file": _("文件"), "counts": _("写入"), "state": _("状态"), "errors": _("错误数")},
                 values={"state": dict(ImportRun.State.choices)})
+
+# On the page of an organization or person an import wrote: the file it came from, not the whole workbook's counts.
+register_summary("workbook imported", ["file"])

@@ -1,8 +1,8 @@
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
-from dangjian.audit.registry import register_actions, register_fields
+from dangjian.audit.registry import register_actions, register_fields, register_names
 
-from .models import Domain, OrgKind, Tier
+from .models import Domain, Organization, OrgKind, Tier
 
 register_actions({
     "organization added": pgettext_lazy("audit action", "新增组织"),
@@ -15,3 +15,10 @@ register_fields(
      "tier": _("等次"), "rated_on": _("定级日期")},
     values={"kind": dict(OrgKind.choices), "domain": dict(Domain.choices), "tier": dict(Tier.choices)},
 )
+
+
+def _org_names(codes):
+    return dict(Organization.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+register_names({"organization": _org_names, "parent": _org_names, "org": _org_names, "unit": _org_names})

@@ -1,8 +1,8 @@
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
-from dangjian.audit.registry import register_actions, register_fields
+from dangjian.audit.registry import register_actions, register_fields, register_names
 
-from .models import PostRole
+from .models import Person, PostRole
 
 register_actions({
     "person changed": pgettext_lazy("audit action", "修改人员信息"),
@@ -19,3 +19,10 @@ register_fields(
     values={"role": dict(PostRole.choices),
             "shown_via": {"page": _("人员页面"), "export": _("导出")}},
 )
+
+
+def _person_names(codes):
+    return dict(Person.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+register_names({"person": _person_names, "handler": _person_names})

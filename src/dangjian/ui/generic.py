@@ -66,24 +66,33 @@ def audit_for(obj=None, organization=None, related=(), limit=50, viewer=None):
     organization it created or changed: audit.AuditObject) count as events on it.
     ``viewer``: a user; events recorded at an organization outside their scope are left out.
     """
-    from django.db.models import Exists, OuterRef, Q
+    from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 
+    from dangjian.audit import registry
     from dangjian.audit.models import AuditEvent, AuditObject
 
-    q = Q(pk__in=[])
+    direct = Q(pk__in=[])
     touched = Q(pk__in=[])
     for o in ([obj] if obj is not None else []) + list(related):
-        q |= Q(object_type=o._meta.label_lower, object_id=str(o.pk))
+        direct |= Q(object_type=o._meta.label_lower, object_id=str(o.pk))
         touched |= Q(object_type=o._meta.label_lower, object_id=str(o.pk))
+    if organization is not None:
+        direct |= Q(organization=organization)
+    q = direct
     if obj is not None:
         q |= Exists(AuditObject.objects.filter(touched, event=OuterRef("pk")))
-    if organization is not None:
-        q |= Q(organization=organization)
-    events = AuditEvent.objects.filter(q)
+    # An event about another record that only touched this one (a sweep and its cases, an import and its
+    # organizations) shows its summary here, not its own record's changes (audit.display.changes).
+    events = AuditEvent.objects.filter(q).annotate(
+        touched_only=ExpressionWrapper(~direct, output_field=BooleanField()))
     if viewer is not None:
         events = events.filter(Q(pk__in=AuditEvent.objects.visible_to(viewer).values("pk"))
                                | Q(organization__isnull=True))
-    return events.select_related("actor", "actor__profile__person")[:limit]
+    events = list(events.select_related("actor", "actor__profile__person")[:limit])
+    names = registry.names_for(events)  # the codes they hold, by name: a query per kind of code
+    for event in events:
+        event.names = names
+    return events
 
 
 # ------------------------------------------------------------------ writes: NetBox's ObjectEditView, small

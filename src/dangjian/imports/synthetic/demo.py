@@ -194,11 +194,17 @@ def build(today=None, seed=SEED):
     pairing.sort(key=lambda c: c not in lagging)
     for cadre, branch in zip(cadres, pairing):
         book.link(cadre, branch, "联系点", start_days_ago=rng.randrange(300, 700))
-        # Most go at least quarterly; three have let it slip.
+        # Most go at least quarterly; three have let it slip long ago, and the team member with a demo
+        # account (hjq_weiyuan) lately: her case opens on the last sweep and waits at 提醒谈话, so the
+        # tour follows one from both sides (she and her handler, the banner's secretary hjq_shuji).
         if cadre in cadres[-3:]:
             book.visits(cadre, branch, 60, until_days_ago=rng.randrange(100, 160))
         else:
             book.visits(cadre, branch, rng.randrange(25, 60), until_days_ago=rng.randrange(0, 30))
+        if cadre is cadres[3]:  # her last visit 96 days ago: within the 90 days a week ago, not today
+            last = book.day(96).isoformat()
+            book.activities = [a for a in book.activities if not (a[0] == cadre and a[2] > last)]
+            book.activities.append([cadre, branch, last, "调研指导", "调研指导支部标准化规范化建设"])
 
     # Township teams: members link branches of their own township, with gaps.
     _township_teams(book, [t[0] for t in towns], hjq_branches, lagging)
