@@ -51,7 +51,7 @@ def test_23_cadres_paired_one_to_one_by_domain(demo):
 def test_the_demo_accounts(demo):
     users = {u.username: u for u in get_user_model().objects.all()}
     assert set(users) == {"admin", "hjq_zzb", "hjq_shuji", "hjq_weiyuan", "zhibu_shuji", "hjq_jiwei", "als_jiwei",
-                          "dlt_zzb"}
+                          "dlt_zzb", "shenji"}
     assert users["admin"].check_password("admin") and users["hjq_shuji"].check_password("demo1234")
     grants = {g.user.username: (g.organization.code, g.role) for g in RoleGrant.objects.select_related("user",
                                                                                                   "organization")}
@@ -61,3 +61,23 @@ def test_the_demo_accounts(demo):
 def test_the_demo_is_deterministic():
     one, two = build_demo(today=TODAY), build_demo(today=TODAY)
     assert one.people == two.people and one.links == two.links and one.problems == two.problems
+
+
+def test_the_demo_has_an_audit_administrator_who_reads_the_login_history(demo):
+    """三员分立: the demo's ``admin`` (组织部管理员 of the whole demo, no superuser) has no login history;
+    ``shenji`` (审计管理员 of the whole demo) reads everyone's log-ins and failures, from the menu."""
+    from django.test import Client
+    from django.urls import reverse
+
+    Client(REMOTE_ADDR="10.7.7.7").post(reverse("accounts:login"), {"username": "hjq_shuji", "password": "wrong-1"})
+    admin, auditor = Client(REMOTE_ADDR="10.7.7.8"), Client(REMOTE_ADDR="10.7.7.9")
+    assert admin.post(reverse("accounts:login"), {"username": "admin", "password": "admin"}).status_code == 302
+    assert auditor.post(reverse("accounts:login"), {"username": "shenji", "password": "demo1234"}).status_code == 302
+    home = auditor.get("/").content.decode()
+    assert f'href="{reverse("audit:login_list")}"' in home
+    rows = auditor.get(reverse("audit:login_list")).content.decode().split('id="login-events"', 1)[1]
+    assert "hjq_shuji" in rows and "10.7.7.7" in rows  # a failure of a banner's account
+    assert "10.7.7.8" in rows and "10.7.7.9" in rows  # the department's log-in, and the auditor's own
+    assert f'href="{reverse("audit:login_list")}"' not in admin.get("/").content.decode()
+    rows = admin.get(reverse("audit:login_list")).content.decode().split('id="login-events"', 1)[1]
+    assert "10.7.7.7" not in rows and "10.7.7.9" not in rows

@@ -59,6 +59,23 @@ def test_the_audit_administrator_reads_the_login_history_and_the_audit(world):
     assert 'href="/audit/logins/"' in auditor.get("/").content.decode()
 
 
+def test_a_superuser_without_grants_reads_every_login(world):
+    """The whole login history, other accounts' and unknown names' alike; an auditor still only theirs."""
+    from django.contrib.auth import get_user_model
+
+    Client(REMOTE_ADDR="10.9.9.9").post(reverse("accounts:login"), {"username": "a_leader", "password": "bad-pass-1"})
+    Client(REMOTE_ADDR="10.9.9.8").post(reverse("accounts:login"), {"username": "root_admin", "password": "bad-pass-1"})
+    Client(REMOTE_ADDR="10.9.9.7").post(reverse("accounts:login"), {"username": "nobody", "password": "bad-pass-1"})
+    get_user_model().objects.create_superuser("boss", password=PASSWORD)
+    boss = Client(REMOTE_ADDR="10.9.9.6")
+    assert boss.post(reverse("accounts:login"), {"username": "boss", "password": PASSWORD}).status_code == 302
+    assert 'href="/audit/logins/"' in boss.get("/").content.decode()
+    rows = boss.get(reverse("audit:login_list")).content.decode().split("login-events", 1)[1]
+    assert all(ip in rows for ip in ("10.9.9.9", "10.9.9.8", "10.9.9.7", "10.9.9.6"))
+    rows = client_for(world.users["a_auditor"]).get(reverse("audit:login_list")).content.decode().split("login-events", 1)[1]
+    assert "10.9.9.9" in rows and "10.9.9.7" in rows and "10.9.9.8" not in rows and "10.9.9.6" not in rows
+
+
 @pytest.mark.parametrize("role", ["a_admin", "a_leader", "a_branch", "a_inspector"])
 def test_no_other_role_reads_the_login_history(world, role):
     Client().post(reverse("accounts:login"), {"username": "a_leader", "password": "bad-pass-1"})

@@ -200,7 +200,7 @@ def sweep(on=None, visit_days=None, rectify_days=None, interview_days=None, many
                after={"on": day.isoformat(), "visit_days": N, "rectify_days": R, "interview_days": I,
                       "many": K, **totals},
                ties={Case._meta.label_lower: ([c.pk for c in new] + [c.pk for c in updated], False)})
-        _notify(new, reached, [c for c in updated if c.status == CaseStatus.RECTIFIED])
+        _notify(new, reached, [c for c in updated if c.status == CaseStatus.RECTIFIED], open_now)
     return SweepOutcome(on=day, sweep=s, counts=totals)
 
 
@@ -208,14 +208,16 @@ def _case_url(pk):
     return f"accountability:case_detail {pk}"  # reversed when the notice is shown (notices.Notice.href)
 
 
-def _notify(new, reached, rectified):
-    """What the sweep said to whom, as in-app notices (in the sweep's transaction, a few INSERTs):
-    each person hears of their own case opened, moved up or rectified; each handler hears once
-    per sweep how many cases are newly theirs to act on."""
+def _notify(new, reached, rectified, open_now):
+    """What the sweep said to whom, as in-app notices (in the sweep's transaction, a few statements):
+    each person hears of their own case opened, moved up or rectified; a handler with a case newly
+    theirs to act on (opened or moved up) hears how many open cases wait for them now, in one unread
+    notice that replaces their earlier unread one (daily sweeps would pile them up), and an unread one
+    left from an earlier sweep is kept at the number waiting now (withdrawn when none is)."""
     from django.utils.translation import gettext_noop
 
     from dangjian.compliance.rules import RULES_BY_ID
-    from dangjian.notices.services import notify
+    from dangjian.notices.services import notify, restate
 
     def rule(c):
         found = RULES_BY_ID.get(c.rule)
@@ -235,13 +237,14 @@ def _notify(new, reached, rectified):
     for c in rectified:
         notices.append((c.person_id, c.unit_id, "case rectified", gettext_noop("问责事项已整改销号：%(rule)s"),
                         {"rule": rule(c)}, _case_url(c.pk)))
-    to_act = Counter(c.handler_id for c in new if c.handler_id is not None)
-    to_act.update(c.handler_id for c, step in reached
-                  if step != CaseStep.REMINDER_TALK and c.pk is not None and c.handler_id is not None)
-    for handler, n in sorted(to_act.items()):
-        notices.append((handler, None, "cases to handle", gettext_noop("有 %(n)s 个问责事项需要您谈话或督促整改"),
-                        {"n": n}, _todo_url()))
     notify(notices)
+    # The number the handler's 待办 lists under 需要我处理的问责事项: their open cases, not this sweep's new ones.
+    waiting = Counter(c.handler_id for c in open_now if c.handler_id is not None)
+    told = {c.handler_id for c in new if c.handler_id is not None}
+    told.update(c.handler_id for c, step in reached
+                if step != CaseStep.REMINDER_TALK and c.pk is not None and c.handler_id is not None)
+    restate("cases to handle", gettext_noop("有 %(n)s 个问责事项需要您谈话或督促整改"), _todo_url(),
+            {handler: {"n": n} for handler, n in waiting.items()}, told)
 
 
 def _todo_url():

@@ -1,8 +1,9 @@
 """Writing notices: many at once (a sweep's cases), in the caller's transaction."""
 
+from django.db import connection
 from django.utils import timezone
 
-from dangjian.workbook.bulk import insert_rows
+from dangjian.workbook.bulk import insert_rows, rows_table
 
 from .models import Notice
 
@@ -19,6 +20,28 @@ def notify(notices):
             for p, o, kind, message, params, url in notices if p is not None]
     insert_rows(Notice, ["person_id", "organization_id", "kind", "text", "params", "url"], rows)
     return len(rows)
+
+
+def restate(kind, message, url, current, told):
+    """Keep one unread notice of ``kind`` per person, saying what holds now (a sweep's "cases to handle").
+
+    ``current``: {person id: params} for everyone such a notice concerns now; ``told``: those of
+    them to tell anew. Each person in ``told`` gets a new notice (``message``, ``url``), their
+    earlier unread ones of ``kind`` gone; the others' unread one takes its new params; one left
+    to a person not in ``current`` goes. Read notices stay as they were. Three statements
+    whatever the number of people (their rows travel as one JSON text), in the caller's
+    transaction. Returns how many notices were written.
+    """
+    table = Notice._meta.db_table
+    rows = [(person, params, person in told) for person, params in current.items()]
+    source, params = rows_table([("person", "bigint"), ("params", "jsonb"), ("told", "boolean")], rows)
+    with connection.cursor() as cursor:
+        # Gone: the unread ones of those told anew, and of those it no longer concerns.
+        cursor.execute(f"DELETE FROM {table} WHERE kind = %s AND read_at IS NULL AND person_id NOT IN "
+                       f"(SELECT v.person FROM {source} WHERE NOT v.told)", [kind, *params])
+        cursor.execute(f"UPDATE {table} SET params = v.params FROM {source} WHERE {table}.person_id = v.person "
+                       f"AND NOT v.told AND {table}.kind = %s AND {table}.read_at IS NULL", [*params, kind])
+    return notify([(person, None, kind, message, current[person], url) for person in sorted(told)])
 
 
 def mark_read(user, ids=None):

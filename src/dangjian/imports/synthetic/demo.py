@@ -330,4 +330,6 @@ def _accounts(book, hjq, cadres, branch, branch_secretary, als, dlt):
         ("hjq_jiwei", "inspector", hjq, None, "杭锦旗纪委监委督查（只读，可记录督查意见）"),
         ("als_jiwei", "inspector", als, None, "阿拉善盟纪委监委督查"),
         ("dlt_zzb", "org_admin", dlt, None, "达拉特旗委组织部管理员"),
+        # 三员分立: the login history is the audit administrator's, not the department's (admin's).
+        ("shenji", "auditor", "150000", None, "全部演示数据的审计管理员（只读修改记录和登录记录）"),
     ]
