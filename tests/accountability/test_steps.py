@@ -402,3 +402,18 @@ def test_the_forms_fill_in_who_the_case_already_names(steps):
     case = to_criticism(steps, case)
     page = as_(steps, "a_admin").get(url(case, "record_criticism")).content.decode()
     assert re.search(r'name="decided_by" [^>]*value="%s"' % re.escape(case.handler.name), page)
+
+
+def test_a_move_up_from_a_step_a_sweep_has_left_is_refused_not_doubled(steps):
+    # The department opened the form at 提醒谈话; before it sent it, a sweep climbed the case to 约谈.
+    case = steps.case
+    page = as_(steps, "a_admin").get(url(case, "escalate")).content.decode()
+    assert re.search(r'name="from_step" value="reminder_talk"', page)
+    Case.objects.filter(pk=case.pk).update(step="interview", deadline=TODAY + timedelta(days=15))  # as a climb
+    before = fingerprint(case)
+    r = as_(steps, "a_admin").post(url(case, "escalate"), {"content": "三名党员来信反映", "from_step": "reminder_talk"})
+    assert r.status_code == 200 and "该事项已升级为“约谈”，未再提级" in r.content.decode()
+    assert fingerprint(case) == before and fresh(case).step == "interview"
+    # sent from the step it is at, it moves up one
+    r = as_(steps, "a_admin").post(url(case, "escalate"), {"content": "三名党员来信反映", "from_step": "interview"})
+    assert r.status_code == 302 and fresh(case).step == "criticism"

@@ -83,6 +83,7 @@ class AnswerForm(StepForm):
 
 class EscalateForm(StepForm):
     required_fields = ("content",)
+    from_step = forms.CharField(required=False, widget=forms.HiddenInput())  # the step the user saw
     content = _text(_("党员群众反映的情况"), rows=5, help_text=_("写明反映的来源、时间和内容，提级以此为据"))
 
 
@@ -104,4 +105,6 @@ def initial_for(name, case):
         return {"attendees": "、".join(dict.fromkeys(people))}
     if name == "record_criticism" and case.handler is not None:
         return {"decided_by": case.handler.name}
+    if name == "escalate":
+        return {"from_step": case.step}
     return {}

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from dangjian.accounts.policy import ensure
 from dangjian.notices.services import notify
@@ -170,18 +170,25 @@ ESCALATED_HANDLER = {CaseStep.INTERVIEW: gettext_noop("因党员群众反映强�
 
 
 @transaction.atomic
-def escalate(user, case, content):
+def escalate(user, case, content, from_step=None):
     """「党员群众反映强烈」: the department moves the case one step up, as a sweep's climb would.
 
     ``interview`` gets the deadline today + the latest sweep's interview days; ``criticism`` none.
     The history gains the step with today's day (no sweep): the next sweep continues from there.
+    ``from_step``: the step the user saw (the page's form sends it); when a sweep has moved the
+    case since, nothing is written and the user is told, rather than moving it two steps.
     """
     _hold_sweep_lock()
     today = timezone.localdate()
     days = Sweep.objects.order_by("-on", "-id").values_list("interview_days", flat=True).first()
     days = DEFAULTS["interview_days"] if days is None else days
     # The step as stored (no sweep and no other decision runs now: the lock); None at the top, which the guard refuses.
-    to_step = NEXT_STEP.get(type(case)._base_manager.values_list("step", flat=True).get(pk=case.pk))
+    stored = type(case)._base_manager.values_list("step", flat=True).get(pk=case.pk)
+    if from_step and stored != from_step:
+        raise ValidationError(ValidationError(
+            gettext_noop("该事项已升级为“%(step)s”，未再提级；如仍需提级，请在事项页面重新提交"),
+            params={"step": gettext_lazy(CaseStep(stored).label)}))
+    to_step = NEXT_STEP.get(stored)
     deadline = today + timedelta(days=days) if to_step == CaseStep.INTERVIEW else None
     case = CASES.run(user, case, "escalate", content=content, _to_step=to_step, _deadline=deadline)
     CaseStepReached.objects.create(case=case, step=case.step, on=today, sweep=None)
@@ -226,7 +233,7 @@ def take_step(user, case, name, data, uploads=()):
     if name == "answer_appeal":
         return answer_appeal(user, case, data["content"])
     if name == "escalate":
-        return escalate(user, case, data["content"])
+        return escalate(user, case, data["content"], data.get("from_step") or None)
     if name == "dismiss":
         return dismiss(user, case, data["content"])
     raise ValueError(f"no such step: {name}")
