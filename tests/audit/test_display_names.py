@@ -30,3 +30,17 @@ def test_codes_read_as_names_with_one_query_per_kind():
     assert "甲嘎查党支部 A1S" not in texts  # unchanged beside a change: not repeated
     befores = {before for row in rows for _, before, _, changed in row if changed}
     assert befores == {"P9"}  # a code nobody holds stays a code
+
+
+def test_the_audit_list_names_them_too(client):
+    from django.contrib.auth import get_user_model
+
+    tree = Tree()
+    root = tree.org("R", kind="党委", name="自治区党委")
+    tree.post("P1", "R", "委员")
+    record("organization changed", label="t", obj=root, organization=root, before={"person": "P0"},
+           after={"person": "P1"})
+    admin = get_user_model().objects.create_superuser("root", password="x-Strong-pass-1")
+    client.force_login(admin)
+    body = client.get("/audit/").content.decode()
+    assert f"{tree.people['P1'].name} P1" in body

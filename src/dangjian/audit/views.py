@@ -19,8 +19,12 @@ class AuditList(ScopedListView):
         return events.select_related("actor", "actor__profile__person", "organization").order_by("-at", "-id")
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs),
-                "actions": [(k, str(v)) for k, v in registry.actions().items() if k not in LOGIN_ACTIONS],
+        context = super().get_context_data(**kwargs)
+        events = context["object_list"] = list(context["object_list"])
+        names = registry.names_for(events)  # the page's codes by name: a query per kind of code
+        for event in events:
+            event.names = names
+        return {**context, "actions": [(k, str(v)) for k, v in registry.actions().items() if k not in LOGIN_ACTIONS],
                 "action": self.request.GET.get("action", "")}
 
 
