@@ -122,3 +122,13 @@ class DismissForm(StepForm):
 FORMS = {"hold_talk": TalkForm, "report_rectification": EvidenceForm, "accept_evidence": AcceptForm,
          "return_evidence": ReturnForm, "record_criticism": CriticismForm, "appeal": AppealForm,
          "answer_appeal": AnswerForm, "escalate": EscalateForm, "dismiss": DismissForm}
+
+
+class CaseFindingForm(forms.Form):
+    """A supervisor's 督查意见 about the case: the text alone (the organization and the person are the case's).
+
+    Optional here: the rules of a finding's text, and their Chinese messages, are compliance's
+    ``record_finding`` (the same for the organization's page and the API).
+    """
+
+    text = _text(_("督查意见"), rows=3)
