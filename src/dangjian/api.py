@@ -597,7 +597,7 @@ class CaseFindingOut(Schema):
 
 class CaseDetailOut(CaseOut):
     history: list[CaseStepOut]
-    findings: list[CaseFindingOut] = Field(description="the supervisors' findings recorded about the case, oldest first")
+    findings: list[CaseFindingOut] = Field(description="the findings recorded about the case, oldest first")
     progress: str = Field(description="the paperwork's state (talk_held, evidence_pending …), beside §5's step")
     transitions: list[str] = Field(description="the human steps the caller may take now (POST …/transitions/{name})")
 
