@@ -22,7 +22,8 @@ from dangjian.notices.services import notify
 
 from . import attachments as files
 from .ladder import DEFAULTS, SWEEP_LOCK
-from .models import CaseAttachment, CaseFinding, CaseRecord, CaseStep, CaseStepReached, RecordKind, ReviewOutcome, Sweep
+from .models import (CaseAttachment, CaseFinding, CaseRecord, CaseStep, CaseStepReached, RecordKind, ReviewOutcome,
+                     Sweep)
 from .workflow import CASES
 
 NEXT_STEP = {CaseStep.REMINDER_TALK: CaseStep.INTERVIEW, CaseStep.INTERVIEW: CaseStep.CRITICISM}

@@ -187,7 +187,7 @@ def case_detail(request, pk):
     return _case_page(request, _visible_case(request, pk))
 
 
-def _case_page(request, case, finding_form=None, status=200):
+def _case_page(request, case, finding_form=None):
     user = request.user
     as_of = timezone.localdate()
     left = (case.deadline - as_of).days if case.status == CaseStatus.OPEN and case.deadline else None
@@ -208,7 +208,7 @@ def _case_page(request, case, finding_form=None, status=200):
         "overdue_days": -left if left is not None and left < 0 else None,
         "timeline": [entry for _on, _order, entry in timeline], "finding_form": finding_form,
         "audit": audit_for(case, viewer=user),
-    }, status=status)
+    })
 
 
 @require_POST
