@@ -22,7 +22,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer, django_auth
 
 from dangjian.accountability.models import Case, CaseStatus, CaseStep
-from dangjian.accountability.queries import overdue_q
+from dangjian.accountability.queries import case_findings, overdue_q
 from dangjian.accounts.models import ApiToken
 from dangjian.accounts.scope import Scope
 from dangjian.compliance import services as finding_services
@@ -586,14 +586,28 @@ class CaseOut(Schema):
         return obj.handler.code if obj.handler_id else None
 
 
+class CaseFindingOut(Schema):
+    """A 督查意见 recorded about the case (compliance's finding: its replies at /api/findings/{id})."""
+
+    id: int
+    text: str
+    status: FindingStatus
+    created_at: datetime
+
+
 class CaseDetailOut(CaseOut):
     history: list[CaseStepOut]
+    findings: list[CaseFindingOut] = Field(description="the findings recorded about the case, oldest first")
     progress: str = Field(description="the paperwork's state (talk_held, evidence_pending …), beside §5's step")
     transitions: list[str] = Field(description="the human steps the caller may take now (POST …/transitions/{name})")
 
     @staticmethod
     def resolve_transitions(obj):
         return getattr(obj, "transitions", [])
+
+    @staticmethod
+    def resolve_findings(obj):
+        return getattr(obj, "findings", [])
 
     @staticmethod
     def resolve_history(obj):
@@ -641,6 +655,7 @@ def _case_detail(request, case):
     from dangjian.accountability.workflow import offered
 
     case.transitions = [t.name for t in offered(request.user, case)]
+    case.findings = case_findings(request.user, case)
     return case
 
 

@@ -105,7 +105,10 @@ def test_a_supervisor_sees_every_case_in_region_and_no_edit(cases):
     for pk in region:
         body = c.get(f"/accountability/cases/{pk}/").content.decode()
         forms = re.findall(r'<form[^>]*method="post"[^>]*action="([^"]*)"', body)
-        assert all("logout" in a or "i18n" in a for a in forms), forms  # no write of any kind offered
+        # No change to the case of any kind offered: only the finding about it (compliance's record).
+        assert sorted(forms) == sorted(["/i18n/setlang/", "/logout/", f"/accountability/cases/{pk}/findings/"]), forms
+        assert f"/accountability/cases/{pk}/steps/" not in body and "data-step=" not in body.split(
+            'data-testid="case-actions"')[1]
         assert 'data-testid="timeline"' in body
 
 

@@ -9,6 +9,7 @@ from datetime import date
 from dangjian.accountability.ladder import sweep
 from dangjian.accountability.models import Case, CaseAttachment, CaseRecord
 from dangjian.accountability.policy import HANDLER_ACTIONS
+from dangjian.compliance.models import Finding
 from django.core.files.base import ContentFile
 from tests.scoped import ScopedViewTests, Url
 from tests.test_web_scope import world  # noqa: F401  (the two-banner world)
@@ -75,6 +76,9 @@ class TestCaseViews(ScopedViewTests):
         Url("accountability:case_list"),
         Url("accountability:case_export"),
         Url("accountability:case_detail", args=lambda c: [c.pk]),
+        # A finding about the case: compliance's "add" at the case's unit (supervisors, the department).
+        Url("accountability:case_finding_add", args=lambda c: [c.pk], action="add", model=Finding, form=False,
+            data=lambda c: {"text": "谈话记录未归档"}),
     )
 
     def build_inside(self, world):

@@ -16,6 +16,7 @@ register_actions({
     "case appeal answered": pgettext_lazy("audit action", "答复申诉"),
     "case escalated by hand": pgettext_lazy("audit action", "因党员群众反映强烈提级"),
     "case dismissed": pgettext_lazy("audit action", "不予问责"),
+    "case finding recorded": pgettext_lazy("audit action", "记录问责事项督查意见"),  # compliance's finding, linked
     "cases exported": pgettext_lazy("audit action", "导出问责事项"),  # a read: the case list's workbook
 })
 register_fields(
@@ -24,7 +25,7 @@ register_fields(
      "opened": _("新立事项"), "escalated": _("逾期升级"), "moved_for_many": _("问题较多升级"),
      "rectified": _("已整改"), "lapsed": _("失效"), "rerouted": _("责任人变更"), "open_after": _("整改中事项"),
      "step": _("问责步骤"), "unit": _("所属单位"), "closed_on": _("结案日期"), "progress": _("办理进度"),
-     "cases_count": _("事项数"), "filters": _("筛选条件")},
+     "cases_count": _("事项数"), "filters": _("筛选条件"), "finding": _("督查意见编号")},
     # "status" keeps the labels of the other apps' values (a case's are §5's codes: open, rectified, lapsed)
     values={"step": dict(CaseStep.choices), "progress": dict(CaseProgress.choices)},
 )

@@ -108,3 +108,13 @@ def initial_for(name, case):
     if name == "escalate":
         return {"from_step": case.step}
     return {}
+
+
+class CaseFindingForm(forms.Form):
+    """A supervisor's 督查意见 about the case: the text alone (the organization and the person are the case's).
+
+    Optional here: the rules of a finding's text, and their Chinese messages, are compliance's
+    ``record_finding`` (the same for the organization's page and the API).
+    """
+
+    text = _text(_("督查意见"), rows=3)

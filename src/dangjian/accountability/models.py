@@ -217,3 +217,28 @@ class CaseAttachment(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class CaseFinding(models.Model):
+    """A supervisor's finding (compliance's 督查意见) recorded about this case, from its page.
+
+    The link lives here, not on the finding: compliance sits below accountability (.importlinter)
+    and knows no case. The finding itself stays compliance's record (its replies, its 销号);
+    whoever sees the case sees the link (accountability/policy.py), and through it the finding's
+    text and status on the case's page.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="finding_links", verbose_name=_("问责事项"))
+    # One case a finding: a finding recorded from a case's page is about that case.
+    finding = models.OneToOneField("compliance.Finding", on_delete=models.CASCADE, related_name="+",
+                                   verbose_name=_("督查意见"))
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("问责事项督查意见")
+        verbose_name_plural = _("问责事项督查意见")
+        ordering = ["case", "id"]
+
+    def __str__(self):
+        return f"{self.case_id} · {self.finding_id}"

@@ -1,5 +1,6 @@
 """失责必问's panels: the open cases on a person's page (naming them, and those they must act on) and on an
-organization's (its subtree's); each count opens the filtered case list."""
+organization's (its subtree's), each count opening the filtered case list; on a finding's page, the case
+it was recorded about (to those who see that case)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -9,7 +10,7 @@ from dangjian.accounts.policy import may
 from dangjian.orgs.queries import subtree_q
 from dangjian.ui.panels import Panel, register
 
-from .models import Case, CaseStatus, CaseStep
+from .models import Case, CaseFinding, CaseStatus, CaseStep
 from .queries import open_counts
 
 
@@ -39,7 +40,21 @@ def _org_cases(request, org):
     return {"steps": _steps(steps), "total": total, "url": _list(org=org.code), "subtree": not org.is_branch}
 
 
+def _finding_case(request, finding):
+    """The case a finding was recorded about, if the user sees that case (one query)."""
+    from dangjian.compliance.rules import RULES_BY_ID
+
+    link = (CaseFinding.objects.visible_to(request.user).filter(finding=finding)
+            .select_related("case", "case__person", "case__org").first())
+    if link is None:
+        return None
+    rule = RULES_BY_ID.get(link.case.rule)
+    return {"case": link.case, "rule_title": rule.title if rule else link.case.rule}
+
+
 register("people.person", Panel("cases", "accountability/panels/person_cases.html", _person_cases, slot="top",
                                 order=20))
 register("orgs.organization", Panel("cases", "accountability/panels/org_cases.html", _org_cases, slot="right",
                                     order=25))
+register("compliance.finding", Panel("case", "accountability/panels/finding_case.html", _finding_case, slot="top",
+                                      order=10))

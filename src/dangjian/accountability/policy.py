@@ -3,7 +3,8 @@
 「书记抓书记、一级抓一级」: a case is the business of the person it names and of the one the
 chain says must act (the handler), wherever either sits; the organization department
 (组织部管理员) and the supervisors (督查) read every case whose unit lies in their scope.
-Supervisors read and write findings; they never change a case. Leaders and branch
+Supervisors read and write findings (one about a case, from its page: ``CaseFinding``); they never
+change a case. Leaders and branch
 secretaries read the cases that are theirs (as person or as handler), not their colleagues'.
 
 The human steps (accountability/workflow.py) are actions here: the handler (and the
@@ -17,7 +18,7 @@ from django.db.models import Q
 from dangjian.accounts.policy import ADMIN, READERS, SUPERVISORS, Access, declare
 from dangjian.orgs.models import Organization
 
-from .models import Case, CaseAttachment, CaseRecord, CaseStepReached, Sweep
+from .models import Case, CaseAttachment, CaseFinding, CaseRecord, CaseStepReached, Sweep
 
 HANDLER_ACTIONS = ("view", "change", "hold_talk", "review", "criticize")  # what a case's handler may do on it
 PERSONS = Access(own=READERS, own_anywhere=True)  # the case's own person, wherever they sit
@@ -56,6 +57,12 @@ declare(CaseRecord, reach="case__unit__path", owner="case__person", actions={
 declare(CaseAttachment, reach="record__case__unit__path", owner="record__case__person", actions={
     "view": Access(SUPERVISORS, own=READERS, own_anywhere=True),
 }, extra=[_handled_by_me("record__case__")])
+# A finding recorded about a case: the link is the case's, so whoever sees the case sees it (and,
+# on the case's page, the finding's text and status), its person and its handler included. Who may
+# record one is compliance's rule (Finding "add" at the case's organization), checked by the service.
+declare(CaseFinding, reach="case__unit__path", owner="case__person", actions={
+    "view": Access(SUPERVISORS, own=READERS, own_anywhere=True),
+}, extra=[_handled_by_me("case__")])
 
 
 def _whole_tree(paths):

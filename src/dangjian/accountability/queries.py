@@ -1,4 +1,5 @@
-"""The ladder board's figures and the case counts of the panels: a few GROUP BY queries, whatever the size.
+"""The ladder board's figures and the case counts of the panels: a few GROUP BY queries, whatever the size;
+and the findings linked to a case (its page, the API), in one query.
 
 Every figure is counted over the cases a user may see (``Case.objects.visible_to``), within
 the page's organizations; each one is also a filter of the case list (``case_filters``), so
@@ -8,13 +9,14 @@ that a figure opens exactly the cases it counts (tests/accountability/test_pages
 from collections import Counter
 from datetime import timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Substr
 
+from dangjian.compliance.models import Finding
 from dangjian.orgs.models import Organization
 from dangjian.orgs.queries import subtrees_of
 
-from .models import STEPS, CaseStatus, CaseStep, CaseStepReached
+from .models import STEPS, CaseFinding, CaseStatus, CaseStep, CaseStepReached
 
 LADDER_STEPS = [s.value for s in STEPS]
 ESCALATED_STEPS = [CaseStep.INTERVIEW.value, CaseStep.CRITICISM.value]
@@ -125,3 +127,16 @@ def in_roots(cases, roots):
     """``cases`` whose unit lies under ``roots`` (None: all of them)."""
     return cases if roots is None else cases.filter(subtrees_of([r.path for r in roots], "unit__path"))
 
+
+def case_findings(user, case):
+    """The findings linked to ``case`` that ``user`` sees through it, oldest first, in one query; each
+    with ``visible``: whether the user may open the finding's own page (compliance's policy)."""
+    links = (CaseFinding.objects.visible_to(user).filter(case=case)
+             .select_related("finding", "finding__author", "finding__author__profile__person")
+             .annotate(visible=Exists(Finding.objects.visible_to(user).filter(pk=OuterRef("finding_id"))))
+             .order_by("finding__created_at", "id"))
+    found = []
+    for link in links:
+        link.finding.visible = link.visible
+        found.append(link.finding)
+    return found

@@ -17,12 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from dangjian.accounts.policy import ensure
+from dangjian.audit.services import record
 from dangjian.notices.services import notify
 from dangjian.records.uploads import display_name, stored_name
 
 from . import attachments as files
 from .ladder import DEFAULTS, SWEEP_LOCK
-from .models import CaseAttachment, CaseRecord, CaseStep, CaseStepReached, RecordKind, ReviewOutcome, Sweep
+from .models import (CaseAttachment, CaseFinding, CaseRecord, CaseStep, CaseStepReached, RecordKind, ReviewOutcome,
+                     Sweep)
 from .workflow import CASES
 
 NEXT_STEP = {CaseStep.REMINDER_TALK: CaseStep.INTERVIEW, CaseStep.INTERVIEW: CaseStep.CRITICISM}
@@ -215,6 +217,35 @@ def dismiss(user, case, content):
         _notice(case.handler_id, case, "case dismissed", gettext_noop("%(person)s 的问责事项已决定不予问责"),
                 {"person": _name(case)}) if case.handler_id else None) if n])
     return _finish(user, "dismiss", case)
+
+
+NO_FINDING_ORG = gettext_noop("问责事项没有涉及组织或所属单位，不能记录督查意见")
+
+
+@transaction.atomic
+def record_case_finding(user, case, text):
+    """A supervisor's (or the department's) 督查意见 about ``case``, recorded from its page.
+
+    It is compliance's finding (``record_finding``: its text rules, its audit, its notice to the
+    person it names, and the check that ``user`` may add a finding there) at the case's
+    organization (its org, else its unit), naming the case's person; then the link to the case,
+    an event on the case's own trail, and a notice to its handler. It changes nothing on the case
+    itself: a supervisor never does (accountability/policy.py).
+    """
+    from dangjian.compliance.services import record_finding
+
+    org = case.org if case.org_id else case.unit
+    if org is None:
+        raise ValidationError(NO_FINDING_ORG)
+    finding = record_finding(user, org, text, person=case.person if case.person_id else None)
+    link = CaseFinding.objects.create(case=case, finding=finding)
+    record("case finding recorded", actor=user, obj=case, organization=case.unit, related=[finding],
+           after={"finding": finding.pk, "text": finding.text})
+    if case.handler_id and case.handler_id != case.person_id:  # the person hears of it from record_finding
+        notify([_notice(case.handler_id, case, "case finding recorded",
+                        gettext_noop("%(person)s 的问责事项有一条新的督查意见"), {"person": _name(case)})])
+    ensure(user, "view", link)  # the user sees the case the finding is linked to (else all rolls back)
+    return finding
 
 
 def take_step(user, case, name, data, uploads=()):

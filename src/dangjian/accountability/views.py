@@ -4,26 +4,33 @@ Everything reads through ``Case.objects.visible_to(user)`` (accountability/polic
 leader sees the cases that name them and those they must act on, the department and the
 supervisors every case over their units; a case outside is a 404. The human steps (talks,
 evidence, appeals) are the workflow's; the case page keeps their slot
-(``accountability/case_actions.html``).
+(``accountability/case_actions.html``). A supervisor records a finding about a case from its page
+(``case_finding_add``): compliance's 督查意见, linked to the case, shown in its timeline.
 """
 
 from urllib.parse import quote, urlencode
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case as Choose, F, IntegerField, Value, When
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
+from django.views.decorators.http import require_POST
 
-from dangjian.accounts.policy import may
+from dangjian.accounts.policy import allows_at, may
 from dangjian.accounts.scope import Scope
 from dangjian.audit.cache import cached
-from dangjian.ui.generic import FilteredListView, audit_for
+from dangjian.compliance.models import Finding
+from dangjian.ui.generic import FilteredListView, apply_errors, audit_for
 
+from . import services
 from .filters import CaseFilterForm, filter_cases
+from .forms import CaseFindingForm
 from .models import STEPS, Case, CaseStatus, CaseStep, Sweep
-from .queries import board_figures, in_roots
+from .queries import board_figures, case_findings, in_roots
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STEP_LABELS = dict(CaseStep.choices)
@@ -165,16 +172,61 @@ class CaseExport(CaseList):
 # ------------------------------------------------------------------ one case
 
 
+def _visible_case(request, pk):
+    return get_object_or_404(Case.objects.visible_to(request.user).select_related("person", "org", "unit", "handler"),
+                             pk=pk)
+
+
+def _finding_org(case):
+    """Where a finding about the case is recorded: its organization, else its unit (None: nowhere)."""
+    return case.org if case.org_id else case.unit
+
+
 def case_detail(request, pk):
     """One case: its rule and the sentence it enforces, who and where, its deadline, its timeline and audit."""
-    case = get_object_or_404(Case.objects.visible_to(request.user).select_related("person", "org", "unit", "handler"),
-                             pk=pk)
+    return _case_page(request, _visible_case(request, pk))
+
+
+def _case_page(request, case, finding_form=None):
+    user = request.user
     as_of = timezone.localdate()
     left = (case.deadline - as_of).days if case.status == CaseStatus.OPEN and case.deadline else None
-    timeline = [{"on": h.on, "step": h.step, "label": STEP_LABELS[h.step], "sweep": h.sweep}
+    # The timeline: the steps reached, the closing, and the supervisors' findings, by day (a day's
+    # steps first: the sweep runs before anyone writes).
+    timeline = [(h.on, 0, {"kind": "step", "on": h.on, "step": h.step, "label": STEP_LABELS[h.step], "sweep": h.sweep})
                 for h in case.history.select_related("sweep").order_by("on", "id")]
+    if case.closed_on:
+        timeline.append((case.closed_on, 1, {"kind": "closed", "on": case.closed_on}))
+    for finding in case_findings(user, case):
+        on = timezone.localdate(finding.created_at)
+        timeline.append((on, 2, {"kind": "finding", "on": on, "finding": finding}))
+    timeline.sort(key=lambda entry: entry[:2])  # stable: each kind keeps its own order within a day
+    if finding_form is None and allows_at(user, "add", Finding, _finding_org(case)):
+        finding_form = CaseFindingForm()
     return render(request, "accountability/case_detail.html", {
         "case": case, "rule": _rule(case.rule), "as_of": as_of, "days_left": left,
         "overdue_days": -left if left is not None and left < 0 else None,
-        "timeline": timeline, "audit": audit_for(case, viewer=request.user),
+        "timeline": [entry for _on, _order, entry in timeline], "finding_form": finding_form,
+        "audit": audit_for(case, viewer=user),
     })
+
+
+@require_POST
+def case_finding_add(request, pk):
+    """记录督查意见 about the case: those who may add a finding at its organization (supervisors, the
+    department); anyone else gets a 404, as for a step that is not theirs, and nothing is written."""
+    case = _visible_case(request, pk)
+    if not allows_at(request.user, "add", Finding, _finding_org(case)):
+        raise Http404
+    form = CaseFindingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_case_finding(request.user, case, form.cleaned_data["text"])
+        except PermissionDenied:
+            raise Http404
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, gettext("已记录督查意见"))
+            return redirect("accountability:case_detail", case.pk)
+    return _case_page(request, case, finding_form=form)

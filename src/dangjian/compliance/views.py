@@ -23,6 +23,7 @@ from dangjian.orgs.models import Organization
 from dangjian.orgs.queries import subtree_q
 from dangjian.compliance.cache import cached_check
 from dangjian.ui.generic import ScopedListView, audit_for, error_text
+from dangjian.ui.panels import render as render_panels
 from dangjian.ui.pickers import filter_org, org_filter_picker
 
 from .exports import check_to_xlsx
@@ -225,9 +226,11 @@ def finding_detail(request, pk):
     user = request.user
     steps = [t for t in FINDINGS.available(user, finding) if t.name != "reply"]
     may_reply = allows(user, "reply", finding) and finding.status in FINDINGS["reply"].source
+    panels, related = render_panels(request, finding)  # what other apps say of it (the case it is about)
     return render(request, "compliance/finding_detail.html", {
         "finding": finding, "replies": finding.replies.select_related("author", "author__profile__person"),
-        "steps": steps, "may_reply": may_reply, "audit": audit_for(finding, viewer=user),
+        "steps": steps, "may_reply": may_reply, "panels": panels,
+        "audit": audit_for(finding, viewer=user, related=related),
     })
 
 
