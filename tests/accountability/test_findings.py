@@ -96,7 +96,7 @@ def test_a_supervisor_records_a_finding_from_the_case_page_and_it_follows_the_ca
     assert person_notice.href == f"/findings/{finding.pk}/"
     (handler_notice,) = Notice.objects.filter(person__code="PA", kind="case finding recorded")
     assert handler_notice.href == case_url(case)
-    assert handler_notice.message == "人员PA1 的问责事项有一条新的督查意见"
+    assert handler_notice.message == "人员PA1的问责事项有一条新的督查意见"
     # Audited twice: the finding (compliance) and its link, on the case's own trail (shown on its page).
     event = AuditEvent.objects.get(action="case finding recorded")
     assert (event.actor.username, event.object_id, event.after["finding"]) == ("a_inspector", str(case.pk), finding.pk)

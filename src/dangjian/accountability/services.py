@@ -167,8 +167,8 @@ def answer_appeal(user, case, content):
 
 ESCALATED_PERSON = {CaseStep.INTERVIEW: gettext_noop("因党员群众反映强烈，您的问责事项提级为约谈"),
                     CaseStep.CRITICISM: gettext_noop("因党员群众反映强烈，您的问责事项提级为批评教育")}
-ESCALATED_HANDLER = {CaseStep.INTERVIEW: gettext_noop("因党员群众反映强烈，%(person)s 的问责事项提级为约谈"),
-                     CaseStep.CRITICISM: gettext_noop("因党员群众反映强烈，%(person)s 的问责事项提级为批评教育")}
+ESCALATED_HANDLER = {CaseStep.INTERVIEW: gettext_noop("因党员群众反映强烈，%(person)s的问责事项提级为约谈"),
+                     CaseStep.CRITICISM: gettext_noop("因党员群众反映强烈，%(person)s的问责事项提级为批评教育")}
 
 
 @transaction.atomic
@@ -214,7 +214,7 @@ def dismiss(user, case, content):
     _record(user, case, RecordKind.DISMISSAL, content=content.strip())
     notify([n for n in (
         _notice(case.person_id, case, "case dismissed", gettext_noop("您的问责事项已决定不予问责")) if case.person_id else None,
-        _notice(case.handler_id, case, "case dismissed", gettext_noop("%(person)s 的问责事项已决定不予问责"),
+        _notice(case.handler_id, case, "case dismissed", gettext_noop("%(person)s的问责事项已决定不予问责"),
                 {"person": _name(case)}) if case.handler_id else None) if n])
     return _finish(user, "dismiss", case)
 
@@ -243,7 +243,7 @@ def record_case_finding(user, case, text):
            after={"finding": finding.pk, "text": finding.text})
     if case.handler_id and case.handler_id != case.person_id:  # the person hears of it from record_finding
         notify([_notice(case.handler_id, case, "case finding recorded",
-                        gettext_noop("%(person)s 的问责事项有一条新的督查意见"), {"person": _name(case)})])
+                        gettext_noop("%(person)s的问责事项有一条新的督查意见"), {"person": _name(case)})])
     ensure(user, "view", link)  # the user sees the case the finding is linked to (else all rolls back)
     return finding
 
