@@ -62,22 +62,33 @@ def test_json_values_and_awkward_text_round_trip():
     assert Notice.objects.filter(params__n=3).count() == 1
 
 
-def test_rows_table_feeds_an_update():
+def test_update_rows_sets_columns_by_key_with_one_statement():
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    from dangjian.workbook.bulk import rows_table
+    from dangjian.notices.models import Notice
+    from dangjian.workbook.bulk import update_rows
 
     root = Tree().org("R", kind="党委")
-    ids = insert_rows(TierRating, ["organization_id", "tier", "rated_on"],
-                      [(root.pk, "advanced", date(2020, 1, i)) for i in (1, 2, 3)], returning=True)
-    ids.sort()
-    table = TierRating._meta.db_table
-    source, params = rows_table([("id", "bigint"), ("tier", "text"), ("rated_on", "date")],
-                                [(ids[0], "weak", date(2021, 5, 6)), (ids[1], 'it\'s "odd"', date(2021, 12, 31))])
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET tier = v.tier, rated_on = v.rated_on FROM {source} WHERE {table}.id = v.id",
-                       params)
-    got = dict(TierRating.objects.values_list("id", "tier"))
-    assert got == {ids[0]: "weak", ids[1]: 'it\'s "odd"', ids[2]: "advanced"}
+    ids = sorted(insert_rows(TierRating, ["organization_id", "tier", "rated_on"],
+                             [(root.pk, "advanced", date(2020, 1, i)) for i in (1, 2, 3)], returning=True))
+    with CaptureQueriesContext(connection) as queries:
+        changed = update_rows(TierRating, ["tier", "rated_on"],
+                              {ids[0]: ("weak", date(2021, 5, 6)), ids[1]: ('it\'s "odd"', date(2021, 12, 31))})
+    assert changed == 2 and len(queries) == 1
+    assert dict(TierRating.objects.values_list("id", "tier")) == {ids[0]: "weak", ids[1]: 'it\'s "odd"',
+                                                                  ids[2]: "advanced"}
     assert TierRating.objects.get(pk=ids[1]).rated_on == date(2021, 12, 31)
     assert TierRating.objects.filter(rated_on__gte=date(2021, 6, 1)).count() == 1
+
+    # By another key, with a condition: JSON values, a NULL, the rows that fail the condition left alone.
+    a, b = Person.objects.create(code="P1", name="甲"), Person.objects.create(code="P2", name="乙")
+    insert_rows(Notice, ["person_id", "organization_id", "kind", "text", "params", "url"], [
+        (a.pk, root.pk, "k", "t", {"n": 1}, ""), (a.pk, root.pk, "other", "t", {"n": 1}, ""),
+        (b.pk, root.pk, "k", "t", {"n": 1}, "")])
+    assert update_rows(Notice, ["params", "organization_id"], {a.pk: ({"n": 5, "s": "它"}, None)}, key="person_id",
+                       where="kind = %s", where_params=["k"]) == 1
+    got = {(n.person_id, n.kind): (n.params, n.organization_id) for n in Notice.objects.all()}
+    assert got == {(a.pk, "k"): ({"n": 5, "s": "它"}, None), (a.pk, "other"): ({"n": 1}, root.pk),
+                   (b.pk, "k"): ({"n": 1}, root.pk)}
+    assert Notice.objects.filter(params__n=5).count() == 1

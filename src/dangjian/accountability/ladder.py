@@ -22,7 +22,7 @@ from dangjian.compliance.rules import run_check
 from dangjian.contacts.models import ContactLink
 from dangjian.people.models import PostRole
 from dangjian.people.queries import Chain, active_on
-from dangjian.workbook.bulk import insert_rows, rows_table
+from dangjian.workbook.bulk import insert_rows, update_rows
 
 from .models import Case, CaseStatus, CaseStep, CaseStepReached, Sweep
 
@@ -256,22 +256,10 @@ def _iso(day):
 
 
 def _update_cases(cases):
-    """Write the changed columns of many cases in one UPDATE … FROM.
-
-    ``bulk_update`` builds a CASE WHEN per column per row: seconds for the few thousand cases
-    a sweep past a deadline day moves.
-    """
-    if not cases:
-        return
-    table = Case._meta.db_table
-    source, params = rows_table(
-        [("id", "bigint"), ("status", "text"), ("step", "text"), ("deadline", "date"), ("closed_on", "date"),
-         ("handler_id", "bigint")],
-        [(c.pk, c.status, c.step, c.deadline, c.closed_on, c.handler_id) for c in cases])
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET status = v.status, step = v.step, deadline = v.deadline, "
-                       f"closed_on = v.closed_on, handler_id = v.handler_id FROM {source} WHERE {table}.id = v.id",
-                       params)
+    """Write the changed columns of many cases in one UPDATE (``bulk_update`` builds a CASE WHEN per
+    column per row: seconds for the few thousand cases a sweep past a deadline day moves)."""
+    update_rows(Case, ["status", "step", "deadline", "closed_on", "handler_id"],
+                {c.pk: (c.status, c.step, c.deadline, c.closed_on, c.handler_id) for c in cases})
 
 
 def _insert_cases(cases, day):

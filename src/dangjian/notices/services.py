@@ -1,9 +1,11 @@
 """Writing notices: many at once (a sweep's cases), in the caller's transaction."""
 
+import json
+
 from django.db import connection
 from django.utils import timezone
 
-from dangjian.workbook.bulk import insert_rows, rows_table
+from dangjian.workbook.bulk import insert_rows, update_rows
 
 from .models import Notice
 
@@ -29,18 +31,19 @@ def restate(kind, message, url, current, told):
     them to tell anew. Each person in ``told`` gets a new notice (``message``, ``url``), their
     earlier unread ones of ``kind`` gone; the others' unread one takes its new params; one left
     to a person not in ``current`` goes. Read notices stay as they were. Three statements
-    whatever the number of people (their rows travel as one JSON text), in the caller's
-    transaction. Returns how many notices were written.
+    whatever the number of people (workbook.bulk.update_rows), in the caller's transaction. Returns how many notices were written.
     """
+    kept = [person for person in current if person not in told]
+    # Gone: the unread ones of those told anew, and of those it no longer concerns (the kept as one
+    # parameter, an array or a JSON text, however many they are).
     table = Notice._meta.db_table
-    rows = [(person, params, person in told) for person, params in current.items()]
-    source, params = rows_table([("person", "bigint"), ("params", "jsonb"), ("told", "boolean")], rows)
+    others = ("NOT (person_id = ANY(%s::bigint[]))" if connection.vendor == "postgresql"
+              else "person_id NOT IN (SELECT value FROM json_each(%s))")
     with connection.cursor() as cursor:
-        # Gone: the unread ones of those told anew, and of those it no longer concerns.
-        cursor.execute(f"DELETE FROM {table} WHERE kind = %s AND read_at IS NULL AND person_id NOT IN "
-                       f"(SELECT v.person FROM {source} WHERE NOT v.told)", [kind, *params])
-        cursor.execute(f"UPDATE {table} SET params = v.params FROM {source} WHERE {table}.person_id = v.person "
-                       f"AND NOT v.told AND {table}.kind = %s AND {table}.read_at IS NULL", [*params, kind])
+        cursor.execute(f"DELETE FROM {table} WHERE kind = %s AND read_at IS NULL AND {others}",
+                       [kind, kept if connection.vendor == "postgresql" else json.dumps(kept)])
+    update_rows(Notice, ["params"], {person: (current[person],) for person in kept}, key="person_id",
+                where="kind = %s AND read_at IS NULL", where_params=[kind])
     return notify([(person, None, kind, message, current[person], url) for person in sorted(told)])
 
 

@@ -64,13 +64,18 @@ def _encode(value):
     raise TypeError(f"insert_rows: {type(value).__name__} 不能写入 JSON")
 
 
+def _json(value):
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_encode)
+
+
 def _document(rows):
-    return json.dumps(list(rows), ensure_ascii=False, separators=(",", ":"), default=_encode)
+    return _json(list(rows))
 
 
 def rows_table(columns, rows):
     """(FROM-clause SQL, params): ``rows`` (sequences in the order of ``columns`` = [(name, PostgreSQL
-    type)]) as a table ``v``, for an ``UPDATE … FROM`` or ``INSERT … SELECT`` of thousands of rows.
+    type)]) as a table ``v``, for an ``INSERT … SELECT`` of thousands of rows (to change rows, see
+    :func:`update_rows`: a join with such a table can be planned badly).
 
     The rows travel as one JSON text, taken apart by ``jsonb_array_elements`` (PostgreSQL) or
     ``json_each`` (SQLite): two parameters per statement, not one per value.
@@ -81,6 +86,49 @@ def rows_table(columns, rows):
         return f"(SELECT {picks} FROM jsonb_array_elements(%s::jsonb) AS e) AS v", [_document(rows)]
     picks = ", ".join(f"json_extract(value, '$[{i}]') AS {name}" for i, (name, _) in enumerate(columns))
     return f"(SELECT {picks} FROM json_each(%s)) AS v", [_document(rows)]
+
+
+def update_rows(model, fields, rows, key=None, where="", where_params=()):
+    """Set ``fields`` (attribute names) of the rows of ``model`` whose ``key`` (an attribute name, the
+    primary key by default) is in ``rows``: {key value: values in the order of ``fields``}. Returns
+    how many rows changed. ``where``: more SQL conditions on the table (``"kind = %s"``).
+
+    One statement however many rows: the values travel as one JSON object keyed by the key, which
+    each row looks its values up in; the rows are found by the key's index (``= ANY`` / ``IN``).
+    No join, so no plan to go wrong: an ``UPDATE … FROM`` a table of values lets PostgreSQL, when
+    the target's statistics say it is small (rows written moments ago), rescan the values for
+    every row (a second for 2,000 notices).
+    """
+    if not rows:
+        return 0
+    opts = model._meta
+    quote = connection.ops.quote_name
+    table = quote(opts.db_table)
+    key_field = opts.pk if key is None else opts.get_field(key)
+    key_column = f"{table}.{quote(key_field.column)}"
+    targets = [opts.get_field(name) for name in fields]
+    preparers = [_preparer(f) for f in targets]
+    doc = {str(k): [v if p is None else p(v) for p, v in zip(preparers, values)] for k, values in rows.items()}
+    keys = list(rows)
+    if connection.vendor == "postgresql":
+        sets = ", ".join(
+            f"{quote(f.column)} = NULLIF(d.doc -> {key_column}::text -> {i}, 'null'::jsonb)" if _pg_type(f) == "jsonb"
+            else f"{quote(f.column)} = (d.doc -> {key_column}::text ->> {i})::{_pg_type(f)}"
+            for i, f in enumerate(targets))
+        sql = (f"UPDATE {table} SET {sets} FROM (SELECT %s::jsonb AS doc) AS d "
+               f"WHERE {key_column} = ANY(%s::{_pg_type(key_field.target_field if key_field.is_relation else key_field)}[])")
+        params = [_json(doc), keys]
+    else:
+        sets = ", ".join(f"{quote(f.column)} = json_extract(d.doc, '$.\"' || {key_column} || '\"[{i}]')"
+                         for i, f in enumerate(targets))
+        sql = (f"UPDATE {table} SET {sets} FROM (SELECT %s AS doc) AS d "
+               f"WHERE {key_column} IN (SELECT value FROM json_each(%s))")
+        params = [_json(doc), _json(keys)]
+    if where:
+        sql += f" AND ({where})"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *where_params])
+        return cursor.rowcount
 
 
 def _max_params():
