@@ -131,7 +131,9 @@ class Case(models.Model):
 class CaseStepReached(models.Model):
     """The history: each step a case reached, and the day (closing adds none: ``closed_on`` says it)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="history", verbose_name=_("问责事项"))
+    # No index of its own: case_step_once (case, step) leads with it.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="history", db_index=False,
+                             verbose_name=_("问责事项"))
     step = models.CharField(_("问责步骤"), max_length=16, choices=CaseStep.choices)
     on = models.DateField(_("日期"))
     sweep = models.ForeignKey(Sweep, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",

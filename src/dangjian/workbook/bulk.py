@@ -38,7 +38,8 @@ def _preparer(field):
     if type(field) in (models.ForeignKey, models.OneToOneField):
         return _preparer(field.target_field)
     if type(field) is models.DateField:
-        return connection.ops.adapt_datefield_value
+        # PostgreSQL's rows go as JSON, whose encoder writes a date as ISO text (its adapter changes nothing).
+        return None if connection.vendor == "postgresql" else connection.ops.adapt_datefield_value
     if type(field) is models.JSONField and field.encoder is None and connection.vendor == "postgresql":
         return None  # the rows' JSON document carries the value itself
     return lambda value: field.get_db_prep_save(value, connection)
