@@ -103,13 +103,16 @@ class AuditObject(models.Model):
     event = models.ForeignKey(AuditEvent, on_delete=models.CASCADE, related_name="objects_touched")
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)
+    # Indexed where set only: most ties (a sweep's thousands of cases) name no organization.
     organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+")
+                                     related_name="+", db_index=False)
 
     objects = AuditObjectQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["object_type", "object_id"], name="auditobject_object")]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="auditobject_object"),
+                   models.Index(fields=["organization"], condition=models.Q(organization__isnull=False),
+                                name="auditobject_org")]
 
 
 class AuditChain(models.Model):
