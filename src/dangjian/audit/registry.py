@@ -79,3 +79,13 @@ def names_for(events):
                     if field in _NAMERS and isinstance(value, str) and value:
                         wanted.setdefault(field, set()).add(value)
     return {field: _NAMERS[field](codes) for field, codes in wanted.items()}
+
+
+def name_codes(events):
+    """``events`` as a list, each given the names of the codes they hold (``event.names``, which
+    audit.display.changes reads): a query per kind of code for all of them."""
+    events = list(events)
+    names = names_for(events)
+    for event in events:
+        event.names = names
+    return events

@@ -20,10 +20,7 @@ class AuditList(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        events = context["object_list"] = list(context["object_list"])
-        names = registry.names_for(events)  # the page's codes by name: a query per kind of code
-        for event in events:
-            event.names = names
+        context["object_list"] = registry.name_codes(context["object_list"])  # the page's codes, by name
         return {**context, "actions": [(k, str(v)) for k, v in registry.actions().items() if k not in LOGIN_ACTIONS],
                 "action": self.request.GET.get("action", "")}
 

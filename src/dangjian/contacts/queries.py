@@ -3,15 +3,14 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Max, OuterRef, Subquery
+
+from dangjian.records.tenure import active_q
 
 from .models import Activity
 
 
-def active_on(day, prefix=""):
-    """A Q for rows whose start and end dates hold ``day`` (either may be open)."""
-    return ((Q(**{f"{prefix}start_date__isnull": True}) | Q(**{f"{prefix}start_date__lte": day}))
-            & (Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})))
+active_on = active_q  # the kit's dated tenure (records.tenure): rows active on a day
 
 
 def with_last_visit(links, as_of):

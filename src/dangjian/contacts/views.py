@@ -21,6 +21,7 @@ from . import photos as photo_files
 from . import services
 from .forms import ActivityForm, ChangeLinkForm, EndLinkForm, LinkForm
 from .models import Activity, ActivityKind, ContactLink
+from .queries import active_on
 
 
 def _notes_after(link, today):
@@ -141,9 +142,7 @@ def activity_new(request):
         messages.error(request, gettext("您的账户没有对应的人员，无法记录活动"))
         return redirect("web:home")
     today = timezone.localdate()  # the quick links: only the links that hold today
-    linked = (ContactLink.objects.filter(person=person)
-              .filter(Q(start_date__isnull=True) | Q(start_date__lte=today))
-              .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    linked = (ContactLink.objects.filter(active_on(today), person=person)
               .select_related("organization").order_by("organization__name"))
     # A person with one contact point today goes there: it is filled in (the quick links offer the others).
     org = request.GET.get("org", "") or (linked[0].organization.code if len(linked) == 1 else "")

@@ -9,9 +9,10 @@ path index, on both databases, whatever the depth.
 
 import os
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 
 from dangjian.orgs.models import COMMITTEE_KINDS, Organization
+from dangjian.records.tenure import active_q
 
 from .models import Post, PostRole
 
@@ -39,10 +40,7 @@ def ancestor_paths(path, include_self=True):
     return [path[:i] for i in range(step, end, step)]
 
 
-def active_on(day, prefix=""):
-    """A Q for records whose tenure (start_date … end_date, blank = open) holds on ``day``."""
-    return ((Q(**{f"{prefix}start_date__isnull": True}) | Q(**{f"{prefix}start_date__lte": day}))
-            & (Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})))
+active_on = active_q  # the kit's dated tenure (records.tenure): rows active on a day
 
 
 def responsible_for(org, day, include_self=True):

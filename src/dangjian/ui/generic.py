@@ -88,11 +88,7 @@ def audit_for(obj=None, organization=None, related=(), limit=50, viewer=None):
     if viewer is not None:
         events = events.filter(Q(pk__in=AuditEvent.objects.visible_to(viewer).values("pk"))
                                | Q(organization__isnull=True))
-    events = list(events.select_related("actor", "actor__profile__person")[:limit])
-    names = registry.names_for(events)  # the codes they hold, by name: a query per kind of code
-    for event in events:
-        event.names = names
-    return events
+    return registry.name_codes(events.select_related("actor", "actor__profile__person")[:limit])
 
 
 # ------------------------------------------------------------------ writes: NetBox's ObjectEditView, small
