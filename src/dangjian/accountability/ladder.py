@@ -22,7 +22,7 @@ from dangjian.compliance.rules import run_check
 from dangjian.contacts.models import ContactLink
 from dangjian.people.models import PostRole
 from dangjian.people.queries import Chain, active_on
-from dangjian.workbook.bulk import insert_rows, update_rows
+from dangjian.workbook.bulk import among, insert_rows, update_rows
 
 from .models import Case, CaseStatus, CaseStep, CaseStepReached, Sweep
 
@@ -106,26 +106,30 @@ def sweep(on=None, visit_days=None, rectify_days=None, interview_days=None, many
             raise SweepRejected(f"问责日期 {day.isoformat()} 早于最近一次问责巡检 {latest.isoformat()}，"
                                 "不能倒序执行；未写入任何内容")
         violations = {v.key: v for v in run_check(as_of=day, visit_days=N).violations}
-        chain = Chain.on(day)
         # One query, no join: an open case that stays open has its key in V, whose violation carries
         # the org's path (the handler needs it); one that closes needs none.
         cases = [_Row(pk, key, rule, person, org, None, *rest) for pk, key, rule, person, org, *rest in
                  Case.objects.filter(status=CaseStatus.OPEN).order_by().values_list(
                      "id", "key", "rule", "person_id", "org_id", "unit_id", "handler_id", "status", "step",
-                     "opened_on", "deadline", "closed_on").iterator(chunk_size=10000)]
+                     "opened_on", "deadline", "closed_on")]
         for c in cases:
             found = violations.get(c.key)
             if found is not None:
                 c.org_path = found.org_path
+        # The chain of D for the persons the cases and violations name (and every committee's secretary).
+        chain = Chain.on(day, persons={v.person_id for v in violations.values() if v.person_id is not None}
+                         | {c.person_id for c in cases if c.person_id is not None})
         changed, reached = {}, []  # pk -> case changed; (case, step) reached on D
         counts = Counter()
 
         # 1. Open cases whose key is gone close: lapsed when the duty itself is gone, else rectified.
         closing = [c for c in cases if c.key not in violations]
         links = set()
-        if any(c.rule == VISIT_RULE for c in closing):
-            links = set(ContactLink.objects.filter(active_on(day)).values_list("person_id", "organization_id")
-                        .order_by().iterator(chunk_size=10000))
+        visiting = {c.person_id for c in closing if c.rule == VISIT_RULE}
+        if visiting:  # the links held on D by the persons of the visit cases that close
+            links = set(ContactLink.objects.filter(active_on(day), among(
+                f"{ContactLink._meta.db_table}.person_id", visiting)).values_list("person_id", "organization_id")
+                .order_by())
         for c in closing:
             lapsed = c.person_id is not None and (
                 c.person_id not in chain.leaders

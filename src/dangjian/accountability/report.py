@@ -23,10 +23,10 @@ def _iso(day):
     return day.isoformat() if day is not None else None
 
 
-def _sort_key(case):
+def _sort_key(case, pk):
     # rule, person, org (nulls first), opened_on, closed cases before an open one (then the order they were made)
     return (case["rule"], case["person"] is not None, case["person"] or "", case["org"] is not None,
-            case["org"] or "", case["opened_on"], case["status"] == CaseStatus.OPEN, case["_id"])
+            case["org"] or "", case["opened_on"], case["status"] == CaseStatus.OPEN, pk)
 
 
 def cases_report(scope=None):
@@ -43,38 +43,41 @@ def cases_report(scope=None):
     steps = {}
     for case_id, on, step in history.values_list("case_id", "on", "step").iterator(chunk_size=10000):
         steps.setdefault(case_id, []).append((on, STEP_RANK[step], step))
-    cases, names = [], {}
+    entries, names = [], {}
     for row in qs.values_list(*FIELDS).iterator(chunk_size=10000):
         (pk, rule, person, person_name, org, org_name, unit, unit_name, handler, handler_name, status, step,
          opened_on, deadline, closed_on, progress) = row
         reached = sorted(steps.get(pk, ()))
-        cases.append({
+        case = {
             "rule": rule, "person": person, "org": org, "unit": unit, "handler": handler, "status": status,
             "step": step, "opened_on": _iso(opened_on), "deadline": _iso(deadline), "closed_on": _iso(closed_on),
             "history": [{"on": on.isoformat(), "step": s} for on, _, s in reached],
-            "_id": pk, "_dismissed": progress == CaseProgress.DISMISSED,  # 不予问责: lapsed in §5's terms
-        })
+        }
+        # Beside the case, not in it (its dict is the JSON as it stands): its id, and 不予问责 (lapsed in §5's terms).
+        entries.append((_sort_key(case, pk), case, (pk, progress == CaseProgress.DISMISSED)))
         names[pk] = (person_name, org_name, unit_name, handler_name)
-    cases.sort(key=_sort_key)
+    entries.sort(key=lambda e: e[0])
+    cases, meta = [e[1] for e in entries], [e[2] for e in entries]
     summary = {"open": 0, "rectified": 0, "lapsed": 0, "reminder_talk": 0, "interview": 0, "criticism": 0}
     for c in cases:
         summary[c["status"]] += 1
         if c["status"] == CaseStatus.OPEN:
             summary[c["step"]] += 1
     return CasesReport(last_sweep=last, scope=scope.code if scope is not None else None, summary=summary,
-                       cases=cases, names=names)
+                       cases=cases, meta=meta, names=names)
 
 
 class CasesReport:
-    def __init__(self, last_sweep, scope, summary, cases, names):
+    def __init__(self, last_sweep, scope, summary, cases, meta, names):
         self.last_sweep, self.scope, self.summary, self.cases, self.names = last_sweep, scope, summary, cases, names
+        self.meta = meta  # per case, in the same order: (id, dismissed)
 
     def as_json(self):
         return {
             "last_sweep": _iso(self.last_sweep),
             "scope": self.scope,
             "summary": self.summary,
-            "cases": [{k: v for k, v in c.items() if not k.startswith("_")} for c in self.cases],
+            "cases": self.cases,
         }
 
 
@@ -106,11 +109,11 @@ def _who(code, name):
 
 def _rows(report):
     titles = _rule_titles()
-    for c in report.cases:
-        person_name, org_name, unit_name, handler_name = report.names[c["_id"]]
+    for c, (pk, dismissed) in zip(report.cases, report.meta):
+        person_name, org_name, unit_name, handler_name = report.names[pk]
         yield c, [titles.get(c["rule"], c["rule"]), _who(c["person"], person_name), _who(c["org"], org_name),
                   _who(c["unit"], unit_name), _who(c["handler"], handler_name),
-                  DISMISSED_LABEL if c["_dismissed"] else STATUS_LABELS[c["status"]],
+                  DISMISSED_LABEL if dismissed else STATUS_LABELS[c["status"]],
                   STEP_LABELS[c["step"]], c["opened_on"], c["deadline"] or "", c["closed_on"] or ""]
 
 

@@ -12,11 +12,17 @@ from dangjian.records.querysets import ScopedManager
 
 
 class Notice(models.Model):
-    # No index of its own: (person, read_at) leads with it.
+    # No database constraint on either key (db_constraint=False): a sweep past a deadline day writes
+    # thousands of notices in one transaction, and PostgreSQL checks each key at commit by locking
+    # the person's and the organization's row (FOR KEY SHARE: a WAL record, often a whole page),
+    # measured at a tenth of such a sweep. Notices are written only by ``services.notify``, in the
+    # transaction that made the event, with the ids of rows that event just read; deleting a person
+    # or an organization still deletes their notices (Django's CASCADE, not the database's).
+    # No index of its own on person: (person, read_at) leads with it.
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="notices", db_index=False,
-                               verbose_name=_("人员"))
+                               db_constraint=False, verbose_name=_("人员"))
     organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, null=True, blank=True,
-                                     related_name="+", verbose_name=_("组织"))
+                                     db_constraint=False, related_name="+", verbose_name=_("组织"))
     kind = models.CharField(_("类别"), max_length=64)  # the event's name, as the audit names it ("finding recorded" …)
     # What is said, as a translatable message and its values: shown in the reader's language.
     text = models.CharField(_("内容"), max_length=500)

@@ -9,7 +9,7 @@ path index, on both databases, whatever the depth.
 
 import os
 
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 
 from dangjian.orgs.models import COMMITTEE_KINDS, Organization
 from dangjian.records.tenure import active_q
@@ -120,11 +120,18 @@ class Chain:
                     self._secretary[org_path] = (person_code, person_id)
 
     @classmethod
-    def on(cls, day):
-        rows = (Post.objects.filter(active_on(day), organization__kind__in=COMMITTEE_KINDS)
-                .values_list("person_id", "person__code", "organization_id", "organization__code",
-                             "organization__path", "role").order_by())
-        return cls(day, rows.iterator(chunk_size=5000))
+    def on(cls, day, persons=None):
+        """The chain of ``day``. With ``persons`` (ids), only their posts and every secretary's are read:
+        ``leaders``, ``principal`` and the posts held are then known for those persons alone, the
+        secretaries of every committee in full (what a sweep needs for its cases' persons)."""
+        posts = Post.objects.filter(active_on(day), organization__kind__in=COMMITTEE_KINDS)
+        if persons is not None:
+            from dangjian.workbook.bulk import among
+
+            posts = posts.filter(Q(role=PostRole.SECRETARY) | Q(among(f"{Post._meta.db_table}.person_id", persons)))
+        rows = posts.values_list("person_id", "person__code", "organization_id", "organization__code",
+                                 "organization__path", "role").order_by()
+        return cls(day, list(rows))
 
     def principal(self, person_id):
         """(committee id, committee path, role) of the person's principal post, or None."""

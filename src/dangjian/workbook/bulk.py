@@ -73,6 +73,19 @@ def _document(rows):
     return _json(list(rows))
 
 
+def among(column, values):
+    """A condition for ``WHERE``: the SQL ``column`` is one of ``values`` (ids), as one parameter
+    however many they are (an array on PostgreSQL, a JSON text on SQLite, whose placeholders are
+    limited): a :class:`~django.db.models.expressions.RawSQL`, for ``filter()``."""
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
+    values = sorted(set(values))
+    if connection.vendor == "postgresql":
+        return RawSQL(f"{column} = ANY(%s::bigint[])", [values], output_field=BooleanField())
+    return RawSQL(f"{column} IN (SELECT value FROM json_each(%s))", [_json(values)], output_field=BooleanField())
+
+
 def rows_table(columns, rows):
     """(FROM-clause SQL, params): ``rows`` (sequences in the order of ``columns`` = [(name, PostgreSQL
     type)]) as a table ``v``, for an ``INSERT … SELECT`` of thousands of rows (to change rows, see
