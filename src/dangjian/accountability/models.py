@@ -136,8 +136,11 @@ class CaseStepReached(models.Model):
                              verbose_name=_("问责事项"))
     step = models.CharField(_("问责步骤"), max_length=16, choices=CaseStep.choices)
     on = models.DateField(_("日期"))
+    # null: moved by hand (a later workflow step). No index: nothing looks a sweep's history up (a
+    # history row names its sweep; a sweep is never deleted), and a sweep past a deadline day writes
+    # thousands of rows, each one more index entry.
     sweep = models.ForeignKey(Sweep, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                              verbose_name=_("问责巡检"))  # null: moved by hand (a later workflow step)
+                              db_index=False, verbose_name=_("问责巡检"))
 
     objects = ScopedManager()
 
