@@ -125,7 +125,7 @@ def sweep(on=None, visit_days=None, rectify_days=None, interview_days=None, many
         # 1. Open cases whose key is gone close: lapsed when the duty itself is gone, else rectified.
         closing = [c for c in cases if c.key not in violations]
         links = set()
-        visiting = {c.person_id for c in closing if c.rule == VISIT_RULE}
+        visiting = {c.person_id for c in closing if c.rule == VISIT_RULE and c.person_id is not None}
         if visiting:  # the links held on D by the persons of the visit cases that close
             links = set(ContactLink.objects.filter(active_on(day), among(
                 f"{ContactLink._meta.db_table}.person_id", visiting)).values_list("person_id", "organization_id")

@@ -77,7 +77,7 @@ class CasesReport:
             "last_sweep": _iso(self.last_sweep),
             "scope": self.scope,
             "summary": self.summary,
-            "cases": self.cases,
+            "cases": list(self.cases),
         }
 
 

@@ -16,8 +16,10 @@ class Notice(models.Model):
     # thousands of notices in one transaction, and PostgreSQL checks each key at commit by locking
     # the person's and the organization's row (FOR KEY SHARE: a WAL record, often a whole page),
     # measured at a tenth of such a sweep. Notices are written only by ``services.notify``, in the
-    # transaction that made the event, with the ids of rows that event just read; deleting a person
-    # or an organization still deletes their notices (Django's CASCADE, not the database's).
+    # transaction that made the event, with the ids of rows that event just read (not locked: a
+    # person deleted by another session at that very moment would leave a notice naming nobody, which
+    # nobody then reads); deleting a person or an organization deletes their notices (Django's
+    # CASCADE, not the database's).
     # No index of its own on person: (person, read_at) leads with it.
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="notices", db_index=False,
                                db_constraint=False, verbose_name=_("人员"))

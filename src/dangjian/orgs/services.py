@@ -48,7 +48,7 @@ def _check_fields(name, kind, domain, code=None, instance=None):
     elif kind == OrgKind.BRANCH and not domain:
         errors["domain"] = ValidationError(gettext_noop("党支部须填写所属领域"), code="required")
     if instance is not None and kind == OrgKind.BRANCH and instance.kind != OrgKind.BRANCH \
-            and instance.get_children_count():
+            and instance.numchild:  # its children, as treebeard counts them
         errors["kind"] = ValidationError(gettext_noop("该组织有下级组织，不能改为党支部"), code="has_children")
     if errors:
         raise ValidationError(errors)

@@ -76,7 +76,8 @@ def _document(rows):
 def among(column, values):
     """A condition for ``WHERE``: the SQL ``column`` is one of ``values`` (ids), as one parameter
     however many they are (an array on PostgreSQL, a JSON text on SQLite, whose placeholders are
-    limited): a :class:`~django.db.models.expressions.RawSQL`, for ``filter()``."""
+    limited): a :class:`~django.db.models.expressions.RawSQL`, for ``filter()``. ``column`` is
+    pasted into the SQL as it is: the code's own ``table.column``, never anything a user typed."""
     from django.db.models import BooleanField
     from django.db.models.expressions import RawSQL
 

@@ -5,7 +5,8 @@
 - the cases table keeps half of each page free (fillfactor 50, was 70; PostgreSQL only): at 70,
   2,408 of the 5,323 climbs found room on their page for a HOT update and the rest wrote every
   one of the table's seven indexes; at 50, 5,234 did. The table holds one row per case, so
-  doubling its pages costs little.
+  doubling its pages costs little. The setting governs pages written from now on; an existing
+  database gets it for all its pages at its next ``VACUUM FULL accountability_case``.
 """
 
 import django.db.models.deletion
