@@ -1,11 +1,9 @@
 """Writing notices: many at once (a sweep's cases), in the caller's transaction."""
 
-import json
-
 from django.db import connection
 from django.utils import timezone
 
-from dangjian.workbook.bulk import insert_rows, update_rows
+from dangjian.workbook.bulk import among, insert_rows, update_rows
 
 from .models import Notice
 
@@ -35,13 +33,12 @@ def restate(kind, message, url, current, told):
     """
     kept = [person for person in current if person not in told]
     # Gone: the unread ones of those told anew, and of those it no longer concerns (the kept as one
-    # parameter, an array or a JSON text, however many they are).
+    # parameter however many they are).
     table = Notice._meta.db_table
-    others = ("NOT (person_id = ANY(%s::bigint[]))" if connection.vendor == "postgresql"
-              else "person_id NOT IN (SELECT value FROM json_each(%s))")
+    kept_q = among(f"{table}.person_id", kept)
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE kind = %s AND read_at IS NULL AND {others}",
-                       [kind, kept if connection.vendor == "postgresql" else json.dumps(kept)])
+        cursor.execute(f"DELETE FROM {table} WHERE kind = %s AND read_at IS NULL AND NOT ({kept_q.sql})",
+                       [kind, *kept_q.params])
     update_rows(Notice, ["params"], {person: (current[person],) for person in kept}, key="person_id",
                 where="kind = %s AND read_at IS NULL", where_params=[kind])
     return notify([(person, None, kind, message, current[person], url) for person in sorted(told)])

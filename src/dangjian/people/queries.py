@@ -13,6 +13,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 
 from dangjian.orgs.models import COMMITTEE_KINDS, Organization
 from dangjian.records.tenure import active_q
+from dangjian.workbook.bulk import among
 
 from .models import Post, PostRole
 
@@ -126,8 +127,6 @@ class Chain:
         secretaries of every committee in full (what a sweep needs for its cases' persons)."""
         posts = Post.objects.filter(active_on(day), organization__kind__in=COMMITTEE_KINDS)
         if persons is not None:
-            from dangjian.workbook.bulk import among
-
             posts = posts.filter(Q(role=PostRole.SECRETARY) | Q(among(f"{Post._meta.db_table}.person_id", persons)))
         rows = posts.values_list("person_id", "person__code", "organization_id", "organization__code",
                                  "organization__path", "role").order_by()
