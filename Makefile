@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/dangjian
+# pytest-xdist workers: one per core (a test database each); JOBS=0 runs in one process.
+JOBS ?= auto
 DEBS := chromium fonts-noto-cjk
 
 .PHONY: run test test-sqlite test-postgres lint venv debs postgres bench clean
@@ -45,10 +47,10 @@ lint: venv
 	PYTHONPATH=src $(BIN)/lint-imports --no-cache
 
 test-sqlite: venv
-	env -u DATABASE_URL $(BIN)/pytest -q $(PYTEST_ARGS)
+	env -u DATABASE_URL $(BIN)/pytest -q -n $(JOBS) $(PYTEST_ARGS)
 
 test-postgres: venv
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n $(JOBS) $(PYTEST_ARGS)
 
 bench: venv
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
