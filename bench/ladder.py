@@ -101,9 +101,9 @@ def promote(db, scale, trial):
         import sqlite3
 
         # The sweep's process may have left its last changes in the WAL file: write them back first.
-        trial = sqlite3.connect(where)
-        trial.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        trial.close()
+        conn = sqlite3.connect(where)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
         _sqlite_unlink(target)
         os.replace(where, target)
         _sqlite_unlink(where)

@@ -36,9 +36,7 @@ from tests.contacts.test_contacts_review import PNG
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SRC = str(Path(dangjian.__file__).resolve().parents[1])
-# One database per pytest-xdist worker (and per suite: the SQLite and PostgreSQL runs may overlap).
-PG_URL = os.environ.get("DANGJIAN_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test_dangjian_restore") + (
-    "_" + os.environ.get("PYTEST_XDIST_WORKER", "main"))
+PG_URL = os.environ.get("DANGJIAN_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test_dangjian_restore")
 
 
 @pytest.fixture
